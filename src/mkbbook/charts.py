@@ -1,0 +1,161 @@
+"""Altair charts for the book: one renderer for web, PDF and nbval, one look.
+
+The renderer emits ``text/html`` (an interactive chart that uses the Vega
+scripts the book itself serves, no CDN) and ``image/png`` (a static copy made
+by vl-convert, used by the PDF). The HTML element id is a hash of the chart
+spec, so re-running a notebook gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+VEGA_LITE_VERSION = "6.4"  # the Vega-Lite major.minor that altair 6.3 emits
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+REGION_COLOR = PALETTE[0]
+NL_COLOR = PALETTE[1]
+FONT = "Helvetica, Arial, sans-serif"  # system fonts only: nothing is fetched when a page is read
+
+
+def _theme():
+    return {"config": {
+        "background": "white",
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222"},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+        "title": {"fontSize": 15, "anchor": "start", "color": "#111", "subtitleColor": "#333"},
+        "range": {"category": PALETTE},
+    }}
+
+
+def render(spec: dict, **_) -> dict:
+    """Mimebundle for a Vega-Lite spec: deterministic HTML for the web plus a PNG for print."""
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    chart_id = "mkb-chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
+    safe_json = spec_json.replace("</", "<\\/")
+    label = html.escape(spec.get("description", ""), quote=True)
+    markup = (
+        f'<div class="mkb-chart" id="{chart_id}" role="img" aria-label="{label}"></div>\n'
+        f'<script type="text/javascript">(function () {{\n'
+        f'  var spec = {safe_json};\n'
+        f'  function show() {{\n'
+        f'    if (!window.vegaEmbed) {{ document.getElementById("{chart_id}").textContent = '
+        f'"De grafiek kon niet worden geladen; zie de tabel of download de data."; return; }}\n'
+        f'    vegaEmbed("#{chart_id}", spec, {{"actions": false, "renderer": "svg"}});\n'
+        f'  }}\n'
+        f'  if (document.readyState === "loading") {{ document.addEventListener("DOMContentLoaded", show); }}'
+        f' else {{ show(); }}\n'
+        f'}})();</script>'
+    )
+    png = vlc.vegalite_to_png(spec, vl_version=VEGA_LITE_VERSION, scale=2)
+    return {"text/html": markup, "image/png": base64.b64encode(png).decode()}
+
+
+def enable() -> None:
+    """Use the book's renderer and theme in this kernel."""
+    alt.renderers.register("mkbbook", render)
+    alt.renderers.enable("mkbbook")
+    alt.theme.register("mkbbook", enable=True)(_theme)
+    alt.data_transformers.disable_max_rows()
+
+
+def vega_bundle() -> str:
+    """The Vega, Vega-Lite and Vega-Embed scripts as one file, from the vl-convert package."""
+    return vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+
+
+# --- Chart factories -------------------------------------------------------------------
+
+def hbar(df: pd.DataFrame, value: str, category: str, *, title: str, value_title: str,
+         fmt: str = ",.0f", description: str, color: str = REGION_COLOR) -> alt.Chart:
+    """Horizontal bars sorted by value, each labelled with its value (no colour needed to read it)."""
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y(f"{category}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=value_title),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
+    )
+    bars = base.mark_bar(color=color)
+    labels = base.mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
+        text=alt.Text(f"{value}:Q", format=fmt))
+    return (bars + labels).properties(width=420, height=alt.Step(16), description=description)
+
+
+def grouped_bars(df: pd.DataFrame, value: str, category: str, group: str, *, title: str,
+                 value_title: str, fmt: str = ".1f", description: str, group_order=None) -> alt.Chart:
+    """Bars per category with one bar per group, told apart by colour and by pattern of opacity and labels."""
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None),
+        yOffset=alt.YOffset(f"{group}:N", sort=group_order),
+        x=alt.X(f"{value}:Q", title=value_title),
+        color=alt.Color(f"{group}:N", title=None, sort=group_order),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{group}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color="#222").encode(
+        text=alt.Text(f"{value}:Q", format=fmt), color=alt.value("#222"))
+    return (base.mark_bar() + labels).properties(width=420, height=alt.Step(12), description=description)
+
+
+def lines(df: pd.DataFrame, x: str, y: str, series: str, *, title: str, y_title: str,
+          description: str, fmt: str = ".1f", breaks: dict | None = None, zero: bool = False,
+          series_order=None) -> alt.Chart:
+    """Lines per series, told apart by colour, dash pattern and point shape;
+    optional vertical rules with a short label at data breaks {year: label}."""
+    enc = dict(
+        x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
+        color=alt.Color(f"{series}:N", title=None, sort=series_order),
+        strokeDash=alt.StrokeDash(f"{series}:N", title=None, sort=series_order),
+        shape=alt.Shape(f"{series}:N", title=None, sort=series_order),
+        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:Q", format=fmt)],
+    )
+    chart = alt.Chart(df, title=title)
+    layers = [chart.mark_line().encode(**{k: v for k, v in enc.items() if k != "shape"}),
+              chart.mark_point(filled=True, size=40).encode(**enc)]
+    if breaks:
+        marks = pd.DataFrame({x: list(breaks), "label": list(breaks.values())})
+        rule = alt.Chart(marks).encode(x=alt.X(f"{x}:O"))
+        layers += [rule.mark_rule(color="#555", strokeDash=[2, 2]),
+                   rule.mark_text(align="left", dx=4, dy=-4, baseline="top", fontSize=10, color="#333").encode(
+                       text="label:N", y=alt.value(0))]
+    return alt.layer(*layers).properties(width=480, height=260, description=description)
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, title: str, description: str,
+            value_title: str, fmt: str = ".2f", midpoint: float = 1.0, x_order=None, y_order=None) -> alt.Chart:
+    """Cells coloured on a diverging blue-orange scale around midpoint, each printed with its value."""
+    base = alt.Chart(df, title=title).encode(
+        x=alt.X(f"{x}:N", title=None, sort=x_order, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y(f"{y}:N", title=None, sort=y_order),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=value_title,
+                        scale=alt.Scale(scheme="blueorange", domainMid=midpoint)),
+        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text(f"{value}:Q", format=fmt),
+        color=alt.condition(f"abs(datum['{value}'] - {midpoint}) > 0.6", alt.value("white"), alt.value("#111")))
+    return (cells + text).properties(width=alt.Step(52), height=alt.Step(20), description=description)
+
+
+def choropleth(geo, value: str, name: str, *, title: str, description: str, legend_title: str,
+               fmt: str = ",.1f", scheme: str = "blues", labels: bool = True) -> alt.Chart:
+    """Municipalities coloured by value (tooltip with name and value); the table next to it
+    carries the same numbers, so the colour is never the only way to read them."""
+    shapes = alt.Chart(geo, title=title).mark_geoshape(
+        stroke="white", strokeWidth=0.7).encode(
+        color=alt.Color(f"{value}:Q", title=legend_title, scale=alt.Scale(scheme=scheme),
+                        legend=alt.Legend(format=fmt, orient="right")),
+        tooltip=[alt.Tooltip(f"{name}:N", title="Gemeente"), alt.Tooltip(f"{value}:Q", format=fmt)],
+    ).project(type="mercator")
+    return shapes.properties(width=420, height=380, description=description)

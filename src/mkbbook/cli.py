@@ -1,0 +1,48 @@
+"""Command line: `python -m mkbbook build|check-data|regions`. Bad input ends with a clear message, not a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import DataError
+
+
+def main(argv=None) -> int:
+    from . import build as b
+    from .regions import DEFAULT_REGION
+
+    parser = argparse.ArgumentParser(prog="mkbbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="build the book for one region and year")
+    p_build.add_argument("--region", default=DEFAULT_REGION)
+    p_build.add_argument("--year", type=int, default=2025)
+    p_build.add_argument("--strict", action="store_true", help="Sphinx warnings are errors")
+    p_build.add_argument("--out", default=str(b.BUILD_DIR / "html"),
+                         help="where to publish the site ('' = only inside _build/editions/)")
+    p_build.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: cores)")
+    sub.add_parser("check-data", help="validate the data mirror and the curated registers")
+    sub.add_parser("regions", help="list the region names")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            b.build(args.region, args.year, strict=args.strict, out=args.out or None, jobs=args.jobs)
+        elif args.command == "check-data":
+            b.check_inputs()
+        else:
+            from .regions import all_regions
+
+            for key, region in sorted(all_regions().items()):
+                print(f"{key:40s} {region.name} ({len(region.codes)} gemeenten)")
+            print("or any 2025 municipality code, e.g. GM0344")
+    except DataError as exc:
+        print(f"\nERROR in the input data: {exc}\nNothing was built.", file=sys.stderr)
+        return 2
+    except b.BuildError as exc:
+        print(f"\nERROR: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

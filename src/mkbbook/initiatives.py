@@ -1,0 +1,370 @@
+"""The curated register of mkb-digitalisation initiatives and the benchmarks.
+
+Two YAML registers in ``data/``:
+
+* ``initiatives.yml``: regional, national and European initiatives that
+  support mkb'ers in the province of Utrecht (plus citizens' initiatives,
+  marked ``audience: burgers``);
+* ``benchmarks.yml``: reach figures from outside the region, used only to
+  compare with the "at least 250 mkb'ers per year" ambition.
+
+Both are validated with :mod:`mkbbook.schema`. The analysis functions below
+are pure: they take the DataFrame from :func:`load_initiatives` and never
+fill in missing values. "onbekend" (unknown) is always counted separately.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import geography
+from .errors import DataError
+from .paths import DATA_DIR
+from .schema import Field, load_register
+from .sectors import SECTOR_GROUPS, label as sector_label
+
+UNKNOWN = "onbekend"
+ALL_SECTORS = "alle"
+NATIONAL = "NL"
+
+LEVELS = ("regionaal", "nationaal", "europees")
+SIZE_CLASSES = ("zzp", "micro", "klein", "middelgroot")
+SMALL_CLASSES = frozenset({"zzp", "micro", "klein"})
+SECTOR_CHOICES = tuple(SECTOR_GROUPS) + (ALL_SECTORS,)
+SUPPORT_TYPES = ("advies", "training", "studentenprojecten", "voucher_subsidie",
+                 "financiering", "netwerk", "informatiepunt")
+AUDIENCES = ("mkb", "burgers")
+FOCUSES = ("digitalisering", "breed")
+STATUSES = ("lopend", "beeindigd", "gepland")
+SCOPES = ("regionaal", "nationaal")
+CERTAINTIES = ("bevestigd", "onzeker")
+BASES = ("bron", "afgeleid")
+YEAR_RANGE = (1990, 2040)
+
+# Allowed values per column, in display order (used by count_by).
+CHOICES: dict[str, tuple] = {
+    "level": LEVELS, "target_size_classes": SIZE_CLASSES, "target_sectors": SECTOR_CHOICES,
+    "support_types": SUPPORT_TYPES, "audience": AUDIENCES, "focus": FOCUSES,
+    "status": STATUSES, "reach_scope": SCOPES, "certainty": CERTAINTIES,
+}
+
+
+def _f(name, kind, required=False, choices=None, help=""):
+    return Field(name, kind, required, frozenset(choices) if choices else None, help)
+
+
+INITIATIVE_FIELDS: list[Field] = [
+    _f("id", "str", True, help="a unique slug of lower-case letters, digits and '-'"),
+    _f("name", "str", True, help="the name of the initiative"),
+    _f("description", "str", True, help="1-3 sentences in Dutch, in your own words"),
+    _f("organisations", "str_list", True, help="list the organisations behind it"),
+    _f("level", "str", True, LEVELS),
+    _f("area", "code_list", True, help="list of GMxxxx, PVxx codes, or NL for national"),
+    _f("target_size_classes", "code_list", False, SIZE_CLASSES,
+       "leave out when the source does not say"),
+    _f("target_sectors", "code_list", False, SECTOR_CHOICES,
+       "sector group codes or [alle]; leave out when the source does not say"),
+    _f("support_types", "code_list", True, SUPPORT_TYPES),
+    _f("audience", "str", True, AUDIENCES),
+    _f("focus", "str", True, FOCUSES),
+    _f("start_year", "int", help="a year such as 2021; leave out when unknown"),
+    _f("end_year", "int", help="a year such as 2024; leave out when unknown"),
+    _f("status", "str", False, STATUSES, "leave out when no source says"),
+    _f("reach_mkb", "int", help="number of mkb'ers reached, as the source states it"),
+    _f("reach_period", "str", help="the period of reach_mkb, e.g. 2021–2023"),
+    _f("reach_scope", "str", False, SCOPES),
+    _f("reach_note", "str"),
+    _f("budget_eur", "float", help="a number in euro, without a euro sign or dots"),
+    _f("budget_note", "str"),
+    _f("sources", "url_list", True, help="list of https:// addresses of the sources"),
+    _f("checked", "date", True, help="the date the sources were read, as YYYY-MM-DD"),
+    _f("certainty", "str", True, CERTAINTIES),
+    _f("note", "str"),
+]
+
+BENCHMARK_FIELDS: list[Field] = [
+    _f("id", "str", True, help="a unique slug of lower-case letters, digits and '-'"),
+    _f("name", "str", True),
+    _f("figure", "str", True, help="the figure as the source gives it, in words"),
+    _f("mkb_per_year", "float", help="mkb'ers per year; leave out when not comparable"),
+    _f("basis", "str", False, BASES, "bron if the source states it, afgeleid if computed"),
+    _f("period", "str"),
+    _f("sources", "url_list", True, help="list of https:// addresses of the sources"),
+    _f("checked", "date", True, help="the date the sources were read, as YYYY-MM-DD"),
+    _f("certainty", "str", True, CERTAINTIES),
+    _f("note", "str"),
+]
+
+LIST_COLUMNS = [f.name for f in INITIATIVE_FIELDS if f.kind.endswith("_list")]
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+# ---------------------------------------------------------------- checks
+
+def _check_common(path, rid, record):
+    if not _SLUG.match(rid):
+        raise DataError(path, f"id {rid!r} is not a slug", record=rid, field="id",
+                        fix="use lower-case letters, digits and '-' only")
+    for url in record.get("sources") or []:
+        if not str(url).startswith("https://"):
+            raise DataError(path, f"{url!r} does not start with https://", record=rid,
+                            field="sources", fix="use the https:// address of the source")
+
+
+def _check_years(path, rid, record):
+    low, high = YEAR_RANGE
+    for name in ("start_year", "end_year"):
+        year = record.get(name)
+        if year is not None and not low <= year <= high:
+            raise DataError(path, f"year {year} is outside {low}-{high}", record=rid,
+                            field=name, fix="give the year with four digits")
+    start, end = record.get("start_year"), record.get("end_year")
+    if start is not None and end is not None and end < start:
+        raise DataError(path, f"end_year {end} is before start_year {start}", record=rid,
+                        field="end_year", fix="swap the years or correct one of them")
+
+
+def _check_numbers(path, rid, record):
+    for name in ("reach_mkb", "budget_eur", "mkb_per_year"):
+        value = record.get(name)
+        if value is not None and value < 0:
+            raise DataError(path, f"{value} is negative", record=rid, field=name,
+                            fix="give a number of 0 or more")
+    if record.get("reach_mkb") is not None:
+        for name in ("reach_period", "reach_scope"):
+            if not record.get(name):
+                raise DataError(path, "reach_mkb is given without " + name, record=rid,
+                                field=name, fix=f"add {name} or move the number to reach_note")
+    sectors = record.get("target_sectors") or []
+    if ALL_SECTORS in sectors and len(sectors) > 1:
+        raise DataError(path, "'alle' is combined with other sectors", record=rid,
+                        field="target_sectors", fix="use [alle] alone or list the sectors")
+
+
+def _area_check(valid_codes: frozenset):
+    def check(path, rid, record):
+        area = record.get("area") or []
+        for code in area:
+            if code not in valid_codes:
+                raise DataError(path, f"unknown area code {code!r}", record=rid, field="area",
+                                fix="use a 2025 municipality code (GMxxxx), a province "
+                                    "code (PVxx) or NL")
+        national = NATIONAL in area
+        if national and len(area) > 1:
+            raise DataError(path, "NL is combined with other area codes", record=rid,
+                            field="area", fix="use [NL] alone for a national initiative")
+        if national != (record.get("level") in ("nationaal", "europees")):
+            raise DataError(path, "level and area do not match", record=rid, field="area",
+                            fix="use area [NL] for level nationaal or europees, "
+                                "and municipality or province codes for regionaal")
+    return check
+
+
+def _check_benchmark(path, rid, record):
+    if record.get("mkb_per_year") is not None and not record.get("basis"):
+        raise DataError(path, "mkb_per_year is given without basis", record=rid,
+                        field="basis", fix="add basis: bron or basis: afgeleid")
+
+
+def default_area_codes() -> frozenset[str]:
+    """All valid area codes: 2025 municipalities, provinces and NL."""
+    return geography.municipality_codes() | geography.province_codes() | {NATIONAL}
+
+
+# ---------------------------------------------------------------- loading
+
+def _frame(records: list[dict], fields: list[Field]) -> pd.DataFrame:
+    """Records to a DataFrame with one column per field; missing stays missing."""
+    rows = [{f.name: r.get(f.name) for f in fields} for r in records]
+    df = pd.DataFrame(rows, columns=[f.name for f in fields])
+    for f in fields:
+        if f.kind == "int":
+            df[f.name] = df[f.name].astype("Int64")
+        elif f.kind == "float":
+            df[f.name] = df[f.name].astype("Float64")
+        elif f.kind == "date":
+            df[f.name] = pd.to_datetime(df[f.name].astype(str))
+        elif f.kind.endswith("_list"):
+            df[f.name] = pd.Series([r.get(f.name) for r in records], dtype=object)
+    return df
+
+
+def load_initiatives(path=DATA_DIR / "initiatives.yml", valid_codes=None) -> pd.DataFrame:
+    """Read and validate the initiatives register; one row per initiative.
+
+    valid_codes: the allowed area codes (default: 2025 municipality and
+    province codes plus NL). List columns hold Python lists; missing values
+    are None / <NA>. Raises DataError on the first problem.
+    """
+    codes = frozenset(valid_codes) if valid_codes is not None else default_area_codes()
+    checks = [_check_common, _check_years, _check_numbers, _area_check(codes)]
+    records = load_register(Path(path), INITIATIVE_FIELDS, checks=checks)
+    return _frame(records, INITIATIVE_FIELDS)
+
+
+def load_benchmarks(path=DATA_DIR / "benchmarks.yml") -> pd.DataFrame:
+    """Read and validate the benchmarks register; one row per benchmark."""
+    checks = [_check_common, _check_numbers, _check_benchmark]
+    return _frame(load_register(Path(path), BENCHMARK_FIELDS, checks=checks), BENCHMARK_FIELDS)
+
+
+# ---------------------------------------------------------------- analysis
+
+def _is_missing(value) -> bool:
+    return value is None or (not isinstance(value, list) and pd.isna(value))
+
+
+def _covers(area: list, municipality: str, province_of: dict[str, str]) -> bool:
+    return municipality in area or province_of.get(municipality) in area
+
+
+def reaching_region(df: pd.DataFrame, region_codes: set[str],
+                    province_of: dict[str, str]) -> pd.DataFrame:
+    """The initiatives that reach a region given as a set of municipality codes.
+
+    National and European initiatives (area [NL]) always reach it; regional
+    ones when their area names one of the region's municipalities or the
+    province of one of them. province_of maps municipality code to province code.
+    """
+    missing = sorted(set(region_codes) - set(province_of))
+    if missing:
+        raise ValueError(f"no province known for {', '.join(missing)}")
+
+    def reaches(area):
+        return NATIONAL in area or any(_covers(area, m, province_of) for m in region_codes)
+
+    return df[df["area"].map(reaches)].reset_index(drop=True)
+
+
+def count_by(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Number of initiatives per value of a column, with a final row "onbekend".
+
+    List columns are exploded (an initiative counts once for each value it
+    lists). For columns with fixed choices every allowed value is listed in
+    declared order, also with 0; other columns are sorted by count. The
+    "onbekend" row counts initiatives where the field is missing.
+    Columns: <column>, initiatives.
+    """
+    values = df[column]
+    unknown = int(values.map(_is_missing).sum())
+    known = values[~values.map(_is_missing)]
+    if column in LIST_COLUMNS:
+        known = known.map(lambda items: list(dict.fromkeys(items))).explode()
+    counts = known.value_counts()
+    if column in CHOICES:
+        counts = counts.reindex(list(CHOICES[column]), fill_value=0)
+    else:
+        counts = counts.rename_axis("value").reset_index().sort_values(
+            ["count", "value"], ascending=[False, True]).set_index("value")["count"]
+    out = pd.DataFrame({column: [str(v) for v in counts.index], "initiatives": counts.to_numpy()})
+    out.loc[len(out)] = [UNKNOWN, unknown]
+    return out.astype({"initiatives": int})
+
+
+def start_years(df: pd.DataFrame) -> pd.DataFrame:
+    """Initiatives per start year and status (long format).
+
+    Columns: start_year (Int64; <NA> = unknown start year, sorted last),
+    status (missing status shown as "onbekend"), initiatives.
+    """
+    status = df["status"].map(lambda s: UNKNOWN if _is_missing(s) else s)
+    table = (pd.DataFrame({"start_year": df["start_year"].astype("Int64"), "status": status})
+             .value_counts(dropna=False).rename("initiatives").reset_index())
+    order = {s: i for i, s in enumerate(STATUSES + (UNKNOWN,))}
+    table = table.assign(_order=table["status"].map(order))
+    table = table.sort_values(["start_year", "_order"], na_position="last").drop(columns="_order")
+    table["start_year"] = table["start_year"].astype("Int64")
+    return table.reset_index(drop=True).astype({"initiatives": int})
+
+
+def reach_summary(df: pd.DataFrame, establishments: int) -> dict:
+    """Summary of the reported reach (reach_mkb).
+
+    establishments: number of establishments in the region (the denominator
+    for the regional share). Returns n_initiatives, n_known_reach,
+    share_unknown_reach, known_reach_regional, known_reach_national and
+    regional_share_of_establishments (known regional reach / establishments).
+    """
+    if establishments <= 0:
+        raise ValueError("establishments must be positive")
+    known = df[df["reach_mkb"].notna()]
+    n = len(df)
+    regional = int(known.loc[known["reach_scope"] == "regionaal", "reach_mkb"].sum())
+    national = int(known.loc[known["reach_scope"] == "nationaal", "reach_mkb"].sum())
+    return {
+        "n_initiatives": n,
+        "n_known_reach": len(known),
+        "share_unknown_reach": (n - len(known)) / n if n else None,
+        "known_reach_regional": regional,
+        "known_reach_national": national,
+        "regional_share_of_establishments": regional / establishments,
+    }
+
+
+def coverage_by_municipality(df: pd.DataFrame, region_codes: Iterable[str],
+                             province_of: dict[str, str]) -> pd.DataFrame:
+    """Per municipality of the region, the number of regional initiatives covering it.
+
+    Only level "regionaal" counts. An initiative covers a municipality when its
+    area names the municipality or its province. Columns: gemeentecode,
+    initiatives, named_explicitly (initiatives that name the municipality itself).
+    """
+    regional = df.loc[df["level"] == "regionaal", "area"]
+    rows = []
+    for code in sorted(region_codes):
+        if code not in province_of:
+            raise ValueError(f"no province known for {code}")
+        rows.append({
+            "gemeentecode": code,
+            "initiatives": int(sum(_covers(a, code, province_of) for a in regional)),
+            "named_explicitly": int(sum(code in a for a in regional)),
+        })
+    return pd.DataFrame(rows, columns=["gemeentecode", "initiatives", "named_explicitly"])
+
+
+def sector_focus(df: pd.DataFrame) -> pd.DataFrame:
+    """Per sector group, the number of initiatives that explicitly target it.
+
+    "alle" (all sectors) and "onbekend" (not stated) are separate rows.
+    Columns: sector_group, label, initiatives.
+    """
+    counts = count_by(df, "target_sectors")
+    labels = {**{g: sector_label(g) for g in SECTOR_GROUPS},
+              ALL_SECTORS: "Alle sectoren", UNKNOWN: "Onbekend"}
+    return pd.DataFrame({
+        "sector_group": counts["target_sectors"],
+        "label": counts["target_sectors"].map(labels),
+        "initiatives": counts["initiatives"],
+    })
+
+
+def findings(df: pd.DataFrame) -> dict:
+    """Key figures for the chapter text; shares are of all initiatives in df.
+
+    share_sector_focus: target_sectors known and not [alle];
+    share_micro_small: target_size_classes includes zzp, micro or klein
+    (unknown counts as "no"); plus n_known_reach, n_mkb / n_burgers and
+    n_digital / n_broad.
+    """
+    n = len(df)
+
+    def share(mask):
+        return int(mask.sum()) / n if n else None
+
+    sectors = df["target_sectors"].map(lambda s: not _is_missing(s) and s != [ALL_SECTORS])
+    small = df["target_size_classes"].map(
+        lambda s: not _is_missing(s) and bool(SMALL_CLASSES & set(s)))
+    return {
+        "n_initiatives": n,
+        "share_sector_focus": share(sectors),
+        "share_micro_small": share(small),
+        "n_known_reach": int(df["reach_mkb"].notna().sum()),
+        "n_mkb": int((df["audience"] == "mkb").sum()),
+        "n_burgers": int((df["audience"] == "burgers").sum()),
+        "n_digital": int((df["focus"] == "digitalisering").sum()),
+        "n_broad": int((df["focus"] == "breed").sum()),
+    }

@@ -1,0 +1,324 @@
+"""The policy register (data/policies.yml) and the curated CBS / monitoring figures.
+
+Each record of the register is one policy document or programme, from EU to
+municipality, with its themes and any numeric targets the sources state. Records
+without a numeric target say so in ``no_numeric_target_note``. The functions
+below turn the register into the tables the book prints.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+from .paths import DATA_DIR
+from .schema import Field, load_register
+
+LEVELS = ("EU", "Rijk", "provincie", "regio", "gemeente")
+AREA_CODES = frozenset({"PV26", "NL", "EU"})  # valid besides the municipality codes
+
+# Theme codes → Dutch label and definition (order = display order).
+THEMES: dict[str, dict[str, str]] = {
+    "mkb_digitalisering": {
+        "label": "Digitalisering mkb",
+        "definition": "Beleid dat midden- en kleinbedrijven helpt digitale technologie in te voeren en te benutten.",
+    },
+    "digitale_vaardigheden": {
+        "label": "Digitale vaardigheden",
+        "definition": "Beleid voor de digitale kennis en vaardigheden van burgers en werkenden.",
+    },
+    "cybersecurity": {
+        "label": "Cyberveiligheid",
+        "definition": "Beleid dat bedrijven, burgers en overheid weerbaarder maakt tegen digitale dreigingen.",
+    },
+    "data_ai": {
+        "label": "Data en AI",
+        "definition": "Beleid over het gebruik van data, algoritmen en kunstmatige intelligentie.",
+    },
+    "innovatie": {
+        "label": "Innovatie",
+        "definition": "Beleid dat onderzoek, vernieuwing en samenwerking tussen bedrijven en kennisinstellingen stimuleert.",
+    },
+    "arbeidsmarkt": {
+        "label": "Arbeidsmarkt",
+        "definition": "Beleid voor de aansluiting tussen onderwijs, scholing van werkenden en de vraag van werkgevers.",
+    },
+    "digitale_infrastructuur": {
+        "label": "Digitale infrastructuur",
+        "definition": "Beleid voor snelle en betrouwbare netwerken zoals glasvezel, gigabitinternet en 5G.",
+    },
+}
+
+TARGET_KEYS = {"indicator": "text", "value": "a number", "unit": "text", "target_year": "a year",
+               "population": "text", "mkb_digitalisation": "'ja' or 'nee'", "note": "text"}
+TARGET_REQUIRED = ("indicator", "value", "unit", "target_year", "population", "mkb_digitalisation")
+MIN_YEAR, MAX_ADOPTED, MAX_TARGET = 1990, 2030, 2050
+
+FIELDS = [
+    Field("id", "str", True, help="a unique id of lower-case letters, digits and '-'"),
+    Field("title", "str", True, help="the document's title"),
+    Field("issuer", "str", True, help="who adopted or published it"),
+    Field("level", "str", True, frozenset(LEVELS), help="the government level"),
+    Field("applies_to", "code_list", True,
+          help="GMxxxx municipality codes, PV26, NL or EU for the area the document covers"),
+    Field("year_adopted", "int", True, help="year of adoption or publication, e.g. 2022"),
+    Field("period", "str", help="the period it covers, e.g. '2021–2030'"),
+    Field("status", "str", True, frozenset({"geldend", "afgelopen", "monitoring"}),
+          help="geldend, afgelopen or monitoring (for progress reports)"),
+    Field("themes", "code_list", choices=frozenset(THEMES),
+          help=f"theme codes from: {', '.join(THEMES)}"),
+    Field("targets", "dict_list", help="list of mappings with " + ", ".join(TARGET_KEYS)),
+    Field("no_numeric_target_note", "str",
+          help="say explicitly that the sources give no numeric target (and what they do give)"),
+    Field("summary", "str", True, help="one or two Dutch sentences in your own words"),
+    Field("sources", "url_list", True, help="the https addresses of the sources (research section 6)"),
+    Field("checked", "date", True, help="date the record was last checked, YYYY-MM-DD"),
+    Field("certainty", "str", True, frozenset({"bevestigd", "onzeker"}),
+          help="bevestigd, or onzeker when a fact is uncertain or inferred"),
+]
+
+
+def _check_targets(path, rid, record):
+    """Exactly one of targets / no_numeric_target_note; each target complete and typed."""
+    targets = record.get("targets") or []
+    note = record.get("no_numeric_target_note")
+    if bool(targets) == bool(note):
+        problem = ("both targets and no_numeric_target_note are given" if targets
+                   else "neither targets nor no_numeric_target_note is given")
+        raise DataError(path, problem, record=rid, field="targets",
+                        fix="give the numeric targets the sources state, or else a "
+                            "no_numeric_target_note saying none were found (not both)")
+    adopted = record.get("year_adopted")
+    for n, target in enumerate(targets, start=1):
+        where = f"targets[{n}]"
+
+        def fail(problem, fix):
+            raise DataError(path, problem, record=rid, field=where, fix=fix)
+
+        for key in target:
+            if key not in TARGET_KEYS:
+                fail(f"unknown key {key!r}", f"use only: {', '.join(TARGET_KEYS)}")
+        for key in TARGET_REQUIRED:
+            if target.get(key) in (None, ""):
+                fail(f"{key} is missing", f"give {key} as {TARGET_KEYS[key]}")
+        value, year = target["value"], target["target_year"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(f"value must be a number, got {value!r}", "write the number without % or text")
+        if isinstance(year, bool) or not isinstance(year, int):
+            fail(f"target_year must be a whole year, got {year!r}", "e.g. target_year: 2030")
+        low = adopted if isinstance(adopted, int) else MIN_YEAR
+        if not low <= year <= MAX_TARGET:
+            fail(f"target_year {year} is outside {low}–{MAX_TARGET}",
+                 "a target year lies between the year of adoption and 2050")
+        for key in ("indicator", "unit", "population", "note"):
+            if key in target and not isinstance(target[key], str):
+                fail(f"{key} must be text, got {target[key]!r}", "put the text in quotes")
+        if target["mkb_digitalisation"] not in ("ja", "nee"):
+            fail(f"mkb_digitalisation must be 'ja' or 'nee', got {target['mkb_digitalisation']!r}",
+                 "ja when the target is about digitalisation of (mkb) enterprises, else nee")
+
+
+def _check_year(path, rid, record):
+    year = record["year_adopted"]
+    if not MIN_YEAR <= year <= MAX_ADOPTED:
+        raise DataError(path, f"year_adopted {year} is outside {MIN_YEAR}–{MAX_ADOPTED}",
+                        record=rid, field="year_adopted", fix="give the year of adoption, e.g. 2022")
+
+
+def _check_https(path, rid, record):
+    for url in record["sources"]:
+        if not url.startswith("https://"):
+            raise DataError(path, f"{url!r} is not an https address", record=rid, field="sources",
+                            fix="use the https:// address of the source")
+
+
+def _codes_check(valid_codes):
+    def check(path, rid, record):
+        for code in record["applies_to"]:
+            if code not in valid_codes:
+                raise DataError(path, f"unknown area code {code!r}", record=rid, field="applies_to",
+                                fix="use a 2025 municipality code (GMxxxx), PV26, NL or EU")
+    return check
+
+
+def load_policies(path=DATA_DIR / "policies.yml", valid_codes=None) -> pd.DataFrame:
+    """Read and validate the policy register; one row per document.
+
+    ``valid_codes``: the allowed applies_to codes (default: the 2025 municipality
+    codes of the mirror plus PV26, NL and EU). Raises DataError naming file, record
+    and field for any problem. Lists (applies_to, themes, targets, sources) stay
+    lists; missing themes/targets become empty lists; checked becomes 'YYYY-MM-DD'.
+    """
+    if valid_codes is None:
+        from .geography import municipality_codes
+        valid_codes = municipality_codes() | AREA_CODES
+    checks = [_check_year, _check_https, _codes_check(frozenset(valid_codes)), _check_targets]
+    records = load_register(path, FIELDS, checks=checks)
+    df = pd.DataFrame(records, columns=[f.name for f in FIELDS])
+    for column in ("themes", "targets"):
+        df[column] = [v if isinstance(v, list) else [] for v in df[column]]
+    df["checked"] = df["checked"].astype(str)
+    df["year_adopted"] = df["year_adopted"].astype(int)
+    return df
+
+
+def themes_table() -> pd.DataFrame:
+    """The theme codes with their Dutch label and definition."""
+    return pd.DataFrame([{"code": c, **v} for c, v in THEMES.items()])
+
+
+def level_theme_matrix(df: pd.DataFrame) -> pd.DataFrame:
+    """Number of documents per level (rows, EU → gemeente) and theme (columns); zeros shown."""
+    counts = pd.DataFrame(0, index=pd.Index(LEVELS, name="level"), columns=list(THEMES))
+    for level, themes in zip(df["level"], df["themes"]):
+        for theme in set(themes):
+            counts.loc[level, theme] += 1
+    return counts
+
+
+def _has_mkb_target(targets) -> bool:
+    return any(t.get("mkb_digitalisation") == "ja" for t in targets)
+
+
+def numeric_mkb_targets_by_level(df: pd.DataFrame) -> pd.DataFrame:
+    """Per level: documents, documents with a numeric mkb-digitalisation target, and 'ja'/'nee'."""
+    mkb = df["targets"].map(_has_mkb_target)
+    out = pd.DataFrame({
+        "documents": df.groupby("level").size(),
+        "documents_with_mkb_target": mkb.groupby(df["level"]).sum(),
+    }).reindex(list(LEVELS), fill_value=0).astype(int)
+    out.index.name = "level"
+    out["has_mkb_target"] = out["documents_with_mkb_target"].map(lambda n: "ja" if n else "nee")
+    return out
+
+
+def _period_years(period, adopted: int) -> tuple:
+    years = re.findall(r"\d{4}", period) if isinstance(period, str) else []
+    start = int(years[0]) if years else adopted
+    end = int(years[1]) if len(years) > 1 else None
+    return start, end
+
+
+def _sorted(df: pd.DataFrame, by_year_first: bool) -> pd.DataFrame:
+    order = df["level"].map({lvl: i for i, lvl in enumerate(LEVELS)})
+    keys = ["year_adopted", "_level"] if by_year_first else ["_level", "year_adopted"]
+    return df.assign(_level=order).sort_values(keys + ["id"], kind="stable").drop(columns="_level")
+
+
+def timeline(df: pd.DataFrame) -> pd.DataFrame:
+    """Documents in order of adoption: id, title, level, year_adopted, start_year, end_year, status.
+
+    start_year/end_year come from ``period`` ('2021–2030'); without a period the
+    start is the year of adoption, and an open end ('2021–') stays missing.
+    """
+    out = _sorted(df, by_year_first=True)
+    years = [_period_years(p, y) for p, y in zip(out["period"], out["year_adopted"])]
+    out = out.assign(start_year=pd.array([s for s, _ in years], dtype="Int64"),
+                     end_year=pd.array([e for _, e in years], dtype="Int64"))
+    columns = ["id", "title", "level", "year_adopted", "start_year", "end_year", "period", "status"]
+    return out[columns].reset_index(drop=True)
+
+
+def applying_to_region(df: pd.DataFrame, region_codes: set[str], province_of: dict[str, str]) -> pd.DataFrame:
+    """Provincial, regional and municipal documents covering any municipality of the region.
+
+    A document applies when its applies_to holds one of ``region_codes`` or the
+    province (``province_of[code]``) of one of them. Sorted by level, then year.
+    """
+    area = set(region_codes) | {province_of[c] for c in region_codes if c in province_of}
+    local = df["level"].isin(("provincie", "regio", "gemeente"))
+    hits = df["applies_to"].map(lambda codes: bool(area & set(codes)))
+    return _sorted(df[local & hits], by_year_first=False).reset_index(drop=True)
+
+
+def targets_table(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per numeric target: policy_id, title, level, applies_to (codes joined by ', '),
+    indicator, value, unit, target_year, population, mkb_digitalisation, note."""
+    rows = []
+    for record in df.itertuples(index=False):
+        for target in record.targets:
+            rows.append({"policy_id": record.id, "title": record.title, "level": record.level,
+                         "applies_to": ", ".join(record.applies_to),
+                         **{k: target.get(k) for k in TARGET_KEYS}})
+    columns = ["policy_id", "title", "level", "applies_to", *TARGET_KEYS]
+    out = pd.DataFrame(rows, columns=columns)
+    out["value"] = out["value"].astype(float)
+    out["target_year"] = out["target_year"].astype(int)
+    return out
+
+
+# --- curated CSV files -------------------------------------------------------------
+
+CBS_SIZE_CLASS_COLUMNS = {"indicator": "text", "category": "text", "size_class": "text",
+                          "year": "year", "percentage": "percentage", "cbs_table": "text",
+                          "source_url": "urls", "note": "optional"}
+NL_MONITORING_COLUMNS = {"indicator": "text", "population": "text", "percentage": "percentage",
+                         "published": "text", "reference_year": "optional_year",
+                         "reference_year_note": "text", "certainty": "certainty",
+                         "source_url": "urls", "note": "optional"}
+
+
+def _read_checked_csv(path, columns: dict[str, str]) -> pd.DataFrame:
+    """Read a curated CSV and check its columns and each value's kind; DataError on the first problem."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, "file not found", fix="restore the file from git or check the path")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(raw.columns) != list(columns):
+        raise DataError(path, f"columns are {list(raw.columns)}", field="header",
+                        fix=f"use exactly these columns in this order: {', '.join(columns)}")
+    out = raw.copy()
+    for column, kind in columns.items():
+        for row, text in enumerate(raw[column]):
+            text = text.strip()
+
+            def fail(problem, fix):
+                raise DataError(path, problem, record=f"line {row + 2}", field=column, fix=fix)
+
+            if kind == "optional" or (kind == "optional_year" and text == ""):
+                continue
+            if text == "":
+                fail("value is empty", "fill it in")
+            if kind in ("year", "optional_year") and not (text.isdigit() and MIN_YEAR <= int(text) <= MAX_TARGET):
+                fail(f"{text!r} is not a year", "write a four-digit year such as 2021")
+            if kind == "percentage":
+                try:
+                    number = float(text)
+                except ValueError:
+                    fail(f"{text!r} is not a number", "write a number with a decimal point, without %")
+                if not 0 <= number <= 100:
+                    fail(f"{text!r} is not a percentage between 0 and 100", "check the figure")
+            if kind == "urls" and not all(u.strip().startswith("https://") for u in text.split(";")):
+                fail(f"{text!r} is not an https address", "give https:// addresses separated by ';'")
+            if kind == "certainty" and text not in ("bevestigd", "onzeker"):
+                fail(f"{text!r} is not allowed", "use bevestigd or onzeker")
+    for column, kind in columns.items():
+        if kind == "year":
+            out[column] = out[column].astype(int)
+        elif kind == "optional_year":
+            out[column] = pd.array([int(v) if v.strip() else None for v in raw[column]], dtype="Int64")
+        elif kind == "percentage":
+            out[column] = out[column].astype(float)
+    return out
+
+
+def load_cbs_size_class(path=DATA_DIR / "cbs_digitalisering_grootteklasse.csv") -> pd.DataFrame:
+    """Curated CBS survey figures by size class (percent of firms), tidy long format.
+
+    Columns: indicator, category, size_class (CBS labels such as '2 of meer', '3-5'),
+    year (int), percentage (float), cbs_table, source_url, note.
+    """
+    return _read_checked_csv(path, CBS_SIZE_CLASS_COLUMNS)
+
+
+def load_nl_monitoring(path=DATA_DIR / "nl_mkb_digitalisering_monitoring.csv") -> pd.DataFrame:
+    """Dutch government monitoring figures for NL mkb (Strategie Digitale Economie).
+
+    Columns: indicator, population, percentage (float), published, reference_year
+    (Int64, missing when the source does not say), reference_year_note, certainty
+    (bevestigd/onzeker), source_url, note.
+    """
+    return _read_checked_csv(path, NL_MONITORING_COLUMNS)

@@ -124,17 +124,23 @@ def sync_sources(edition: Edition, region_name: str) -> None:
         _write_if_changed(src / rel, path.read_bytes())
     _write_if_changed(src / "_toc.yml", (REPO_ROOT / "_toc.yml").read_bytes())
     _write_if_changed(src / "_config.yml", _edition_config(edition, region_name))
-    bundle = src / "book" / "_static" / "vendor" / "vega-bundle.js"
-    if not bundle.exists():
-        from .charts import vega_bundle
-
-        _write_if_changed(bundle, vega_bundle().encode())
+    _write_if_changed(src / "book" / "_static" / "vendor" / "vega-bundle.js", _cached_vega_bundle())
     # remove pages that no longer exist in book/ (but keep generated ones)
     for path in _files(src / "book"):
         rel = path.relative_to(src)
         generated = rel.parts[:2] == ("book", "chapters") or "vendor" in rel.parts or rel.name == "colofon.md"
         if not generated and rel not in wanted:
             path.unlink()
+
+
+def _cached_vega_bundle() -> bytes:
+    """The chart scripts, made once per version of vl-convert and of our wrapper (takes seconds)."""
+    from .charts import BUNDLE_REVISION, vega_bundle
+
+    path = BUILD_DIR / "vendor" / f"vega-bundle-{metadata.version('vl-convert-python')}-r{BUNDLE_REVISION}.js"
+    if not path.exists():
+        _write_if_changed(path, vega_bundle().encode())
+    return path.read_bytes()
 
 
 def code_fingerprint(snapshot: mirror.Snapshot) -> str:
@@ -276,7 +282,8 @@ Bronnen: CBS open data, Eurostat en PDOK/Kadaster, alle onder CC BY 4.0.
 
 def run_sphinx(edition: Edition, strict: bool) -> bool:
     """Build the site when a source file changed; return whether Sphinx ran."""
-    key = _hash_files([p for p in _files(edition.src) if "_build" not in p.parts], edition.src) + str(strict)
+    sources = [p for p in _files(edition.src) if "_build" not in p.relative_to(edition.src).parts]
+    key = _hash_files(sources, edition.src) + str(strict)
     stamp = edition.root / "stamps" / "site.key"
     if (edition.html / "index.html").exists() and stamp.exists() and stamp.read_text() == key:
         return False

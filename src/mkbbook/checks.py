@@ -8,7 +8,7 @@ from .errors import DataError
 
 def check_curated() -> list[str]:
     """Load every curated register (each raises DataError on the first problem); return a summary."""
-    from . import initiatives, reorg
+    from . import initiatives, policies, reorg
     from .geography import municipality_codes
     from .regions import all_regions
 
@@ -22,6 +22,9 @@ def check_curated() -> list[str]:
                         fix="add the reorganisation with its successor(s), share and source")
     lines.append(f"data/initiatives.yml: {len(initiatives.load_initiatives())} initiatives")
     lines.append(f"data/benchmarks.yml: {len(initiatives.load_benchmarks())} benchmarks")
+    lines.append(f"data/policies.yml: {len(policies.load_policies())} policy documents")
+    lines.append(f"data/cbs_digitalisering_grootteklasse.csv: {len(policies.load_cbs_size_class())} rows")
+    lines.append(f"data/nl_mkb_digitalisering_monitoring.csv: {len(policies.load_nl_monitoring())} rows")
     return lines
 
 

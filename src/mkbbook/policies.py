@@ -196,10 +196,16 @@ def numeric_mkb_targets_by_level(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _period_years(period, adopted: int) -> tuple:
-    years = re.findall(r"\d{4}", period) if isinstance(period, str) else []
-    start = int(years[0]) if years else adopted
-    end = int(years[1]) if len(years) > 1 else None
-    return start, end
+    """'2021–2030' → (2021, 2030); '2021–' → (2021, None); '2024' → (2024, 2024);
+    'tot 2030' → (adopted, 2030); no period → (adopted, None)."""
+    if not isinstance(period, str) or not period.strip():
+        return adopted, None
+    years = [int(y) for y in re.findall(r"\d{4}", period)]
+    if not period.strip()[0].isdigit():
+        return adopted, (years[0] if years else None)
+    if re.fullmatch(r"\s*\d{4}\s*", period):
+        return years[0], years[0]
+    return years[0], (years[1] if len(years) > 1 else None)
 
 
 def _sorted(df: pd.DataFrame, by_year_first: bool) -> pd.DataFrame:
@@ -211,8 +217,9 @@ def _sorted(df: pd.DataFrame, by_year_first: bool) -> pd.DataFrame:
 def timeline(df: pd.DataFrame) -> pd.DataFrame:
     """Documents in order of adoption: id, title, level, year_adopted, start_year, end_year, status.
 
-    start_year/end_year come from ``period`` ('2021–2030'); without a period the
-    start is the year of adoption, and an open end ('2021–') stays missing.
+    start_year/end_year come from ``period`` ('2021–2030'; a single year is both;
+    'tot 2030' starts at adoption); without a period the start is the year of
+    adoption and the end is missing, as is an open end ('2021–').
     """
     out = _sorted(df, by_year_first=True)
     years = [_period_years(p, y) for p, y in zip(out["period"], out["year_adopted"])]

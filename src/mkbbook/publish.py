@@ -31,11 +31,9 @@ def fmt_pct(value, digits: int = 1, signed: bool = False) -> str:
     return ("+" + text) if signed and value > 0 else text
 
 
-def glue_text(key: str, text) -> str:
+def glue_text(key: str, text) -> None:
     """Store a value for the prose ({glue:text}`key`) without showing it here."""
-    text = str(text)
-    glue(key, text, display=False)
-    return text
+    glue(key, str(text), display=False)
 
 
 def _slug(key: str) -> str:

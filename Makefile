@@ -1,0 +1,38 @@
+# Two commands for a researcher: `make book` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+REGION ?= provincie-utrecht
+YEAR   ?= 2025
+# The edition the tests check (built with warnings as errors).
+TEST_EDITION := _build/editions/provincie-utrecht-2025
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: book test check-data env regions clean
+
+# The environment is (re)installed when the pinned requirements change.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+env: $(VENV)/.installed
+
+book: env
+	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
+
+check-data: env
+	$(PY) -m mkbbook check-data
+
+regions: env
+	$(PY) -m mkbbook regions
+
+test: env
+	$(PY) -m mkbbook build --region provincie-utrecht --year 2025 --strict --out ""
+	$(PY) -m mkbbook build --region u16 --year 2025 --strict --out ""
+	$(PY) -m pytest tests $(TEST_EDITION)/src/book/chapters $(NBVAL) -p no:cacheprovider
+
+clean:
+	rm -rf _build

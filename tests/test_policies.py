@@ -1,0 +1,276 @@
+"""Tests for the policy register and the curated CBS / monitoring CSV files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from mkbbook import eurostat, policies
+from mkbbook.errors import DataError
+from mkbbook.paths import DATA_DIR, REPO_ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures" / "policies"
+REGISTER = FIXTURES / "register.yml"
+CODES = {"GM0307", "GM0344", "GM0345", "PV26", "NL", "EU"}
+DOMAIN = REPO_ROOT.parent / "shared" / "research" / "domain.md"
+
+
+@pytest.fixture
+def df():
+    return policies.load_policies(REGISTER, valid_codes=CODES)
+
+
+# --- loading and the derived tables (expected values computed by hand) ----------------
+
+def test_fixture_loads(df):
+    assert list(df["id"]) == ["eu-kompas", "rijk-sde", "prov-visie", "regio-agenda",
+                              "gem-amersfoort", "gem-veenendaal"]
+    assert df.loc[df["id"] == "gem-veenendaal", "themes"].item() == []
+    assert df.loc[df["id"] == "prov-visie", "targets"].item() == []
+    assert df["checked"].unique().tolist() == ["2026-11-27"]
+
+
+def test_level_theme_matrix(df):
+    m = policies.level_theme_matrix(df)
+    assert list(m.index) == ["EU", "Rijk", "provincie", "regio", "gemeente"]
+    assert list(m.columns) == ["mkb_digitalisering", "digitale_vaardigheden", "cybersecurity",
+                               "data_ai", "innovatie", "arbeidsmarkt", "digitale_infrastructuur"]
+    assert m.values.tolist() == [
+        [1, 1, 0, 1, 0, 0, 0],  # EU
+        [1, 0, 0, 0, 1, 0, 0],  # Rijk
+        [0, 0, 0, 0, 1, 1, 0],  # provincie
+        [1, 0, 0, 1, 1, 0, 0],  # regio
+        [0, 0, 0, 0, 1, 0, 0],  # gemeente (Veenendaal has no theme)
+    ]
+
+
+def test_numeric_mkb_targets_by_level(df):
+    t = policies.numeric_mkb_targets_by_level(df)
+    assert list(t.index) == ["EU", "Rijk", "provincie", "regio", "gemeente"]
+    assert t["documents"].tolist() == [1, 1, 1, 1, 2]
+    assert t["documents_with_mkb_target"].tolist() == [1, 1, 0, 0, 0]  # Amersfoort's target is 'nee'
+    assert t["has_mkb_target"].tolist() == ["ja", "ja", "nee", "nee", "nee"]
+
+
+def test_timeline(df):
+    t = policies.timeline(df)
+    assert t["id"].tolist() == ["regio-agenda", "eu-kompas", "prov-visie", "rijk-sde",
+                                "gem-veenendaal", "gem-amersfoort"]
+    row = t.set_index("id").loc["eu-kompas"]
+    assert (row["start_year"], row["end_year"]) == (2021, 2030)
+    row = t.set_index("id").loc["prov-visie"]  # no period: start = adoption, end missing
+    assert row["start_year"] == 2021 and pd.isna(row["end_year"])
+    row = t.set_index("id").loc["gem-amersfoort"]  # single-year period
+    assert (row["start_year"], row["end_year"]) == (2025, 2025)
+
+
+def test_period_years():
+    assert policies._period_years("2021–", 2020) == (2021, None)
+    assert policies._period_years("tot 2030", 2022) == (2022, 2030)
+    assert policies._period_years("2013–2020; actieagenda 2022", 2013) == (2013, 2020)
+    assert policies._period_years(None, 2018) == (2018, None)
+
+
+def test_applying_to_region(df):
+    utrecht = policies.applying_to_region(df, {"GM0344"}, {"GM0344": "PV26"})
+    assert utrecht["id"].tolist() == ["prov-visie", "regio-agenda"]
+    amersfoort = policies.applying_to_region(df, {"GM0307"}, {"GM0307": "PV26"})
+    assert amersfoort["id"].tolist() == ["prov-visie", "regio-agenda", "gem-amersfoort"]
+    elsewhere = policies.applying_to_region(df, {"GM0014"}, {"GM0014": "PV20"})
+    assert elsewhere.empty  # EU and Rijk documents are never included
+
+
+def test_targets_table(df):
+    t = policies.targets_table(df)
+    assert len(t) == 6
+    assert t["policy_id"].tolist() == ["eu-kompas"] * 3 + ["rijk-sde"] * 2 + ["gem-amersfoort"]
+    assert t["value"].tolist() == [90.0, 75.0, 80.0, 95.0, 100.0, 1000.0]
+    assert t["applies_to"].tolist()[:4] == ["EU", "EU", "EU", "NL"]
+    assert t["target_year"].tolist() == [2030] * 5 + [2026]
+
+
+def test_themes_table():
+    t = policies.themes_table()
+    assert len(t) == 7 and set(t.columns) == {"code", "label", "definition"}
+    assert t["definition"].str.endswith(".").all()
+
+
+# --- schema failures: the message names file, record and field --------------------------
+
+def _write(tmp_path, records):
+    path = tmp_path / "policies.yml"
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _records():
+    return yaml.safe_load(REGISTER.read_text(encoding="utf-8"))
+
+
+def _expect_error(tmp_path, records, record_id, field, words=""):
+    path = _write(tmp_path, records)
+    with pytest.raises(DataError) as info:
+        policies.load_policies(path, valid_codes=CODES)
+    message = str(info.value)
+    assert str(path) in message
+    assert f"record {record_id!r}" in message
+    assert f"field {field!r}" in message
+    assert words in message
+    return message
+
+
+def test_unknown_field(tmp_path):
+    records = _records()
+    records[1]["budget"] = 5
+    _expect_error(tmp_path, records, "rijk-sde", "budget", "unknown field")
+
+
+def test_wrong_type(tmp_path):
+    records = _records()
+    records[2]["year_adopted"] = "2021"
+    _expect_error(tmp_path, records, "prov-visie", "year_adopted", "whole number")
+
+
+def test_wrong_target_value_type(tmp_path):
+    records = _records()
+    records[0]["targets"][0]["value"] = "90%"
+    _expect_error(tmp_path, records, "eu-kompas", "targets[1]", "must be a number")
+
+
+def test_unknown_code(tmp_path):
+    records = _records()
+    records[3]["applies_to"] = ["GM0344", "GM9999"]
+    _expect_error(tmp_path, records, "regio-agenda", "applies_to", "GM9999")
+
+
+def test_unknown_theme(tmp_path):
+    records = _records()
+    records[2]["themes"] = ["innovatie", "monitoring"]
+    _expect_error(tmp_path, records, "prov-visie", "themes", "'monitoring' is not allowed")
+
+
+def test_missing_source(tmp_path):
+    records = _records()
+    del records[4]["sources"]
+    _expect_error(tmp_path, records, "gem-amersfoort", "sources", "missing")
+
+
+def test_both_targets_and_note(tmp_path):
+    records = _records()
+    records[1]["no_numeric_target_note"] = "geen"
+    _expect_error(tmp_path, records, "rijk-sde", "targets", "both")
+
+
+def test_neither_targets_nor_note(tmp_path):
+    records = _records()
+    del records[2]["no_numeric_target_note"]
+    _expect_error(tmp_path, records, "prov-visie", "targets", "neither")
+
+
+def test_duplicate_id(tmp_path):
+    records = _records()
+    records[5]["id"] = "gem-amersfoort"
+    _expect_error(tmp_path, records, "gem-amersfoort", "id", "used twice")
+
+
+def test_bad_level(tmp_path):
+    records = _records()
+    records[3]["level"] = "Regio"
+    _expect_error(tmp_path, records, "regio-agenda", "level", "'Regio' is not allowed")
+
+
+def test_target_year_before_adoption(tmp_path):
+    records = _records()
+    records[4]["targets"][0]["target_year"] = 2019
+    _expect_error(tmp_path, records, "gem-amersfoort", "targets[1]", "outside")
+
+
+def test_target_missing_key(tmp_path):
+    records = _records()
+    del records[1]["targets"][0]["unit"]
+    _expect_error(tmp_path, records, "rijk-sde", "targets[1]", "unit is missing")
+
+
+# --- the real register ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    try:
+        return policies.load_policies()
+    except DataError as exc:
+        if "no data mirror" in str(exc):
+            pytest.skip("data mirror not available for municipality codes")
+        raise
+
+
+def test_real_register(real):
+    assert len(real) >= 15
+    assert set(real["level"]) == set(policies.LEVELS)
+    assert real["id"].is_unique
+
+
+def test_real_sources_appear_in_research(real):
+    if not DOMAIN.exists():
+        pytest.skip("research/domain.md not available")
+    text = DOMAIN.read_text(encoding="utf-8")
+    urls = {u for sources in real["sources"] for u in sources}
+    missing = sorted(u for u in urls if u not in text)
+    assert not missing, missing
+
+
+def test_real_gap_targets(real):
+    """The three targets the book measures gaps for come from the register (no typing twice)."""
+    t = policies.targets_table(real)
+    dii = t[t["indicator"] == eurostat.IND_DII_BASIC].set_index("applies_to")["value"]
+    assert dii.to_dict() == {"EU": 90.0, "NL": 95.0}
+    cloud = t[t["indicator"] == eurostat.IND_CLOUD_AI_BIGDATA].set_index("applies_to")["value"]
+    assert cloud.to_dict() == {"EU": 75.0, "NL": 75.0}
+
+
+def test_real_every_level_in_matrix(real):
+    m = policies.level_theme_matrix(real)
+    assert (m.sum(axis=1) > 0).all()
+    assert m.loc["EU", "mkb_digitalisering"] >= 1
+
+
+# --- curated CSV files ------------------------------------------------------------------
+
+def test_cbs_size_class():
+    cbs = policies.load_cbs_size_class()
+    assert len(cbs) == 61
+    assert cbs["year"].dtype.kind == "i" and cbs["percentage"].dtype.kind == "f"
+    y2019 = cbs[(cbs["cbs_table"] == "84675NED") & cbs["indicator"].str.startswith("mate")]
+    assert y2019["size_class"].nunique() == 7 and len(y2019) == 35
+    sums = y2019.groupby("size_class")["percentage"].sum()
+    assert sums.between(99, 101).all()  # rounding
+    row = y2019[(y2019["size_class"] == "2") & (y2019["category"] == "niet gedigitaliseerd")]
+    assert row["percentage"].item() == 28
+    assert set(cbs["cbs_table"]) == {"84675NED", "84410NED", "84829NED", "85183NED", "85735NED"}
+
+
+def test_nl_monitoring():
+    mon = policies.load_nl_monitoring()
+    basic = mon[mon["indicator"] == "mkb met ten minste basisniveau digitalisering"]
+    assert basic["percentage"].tolist() == [75.0, 75.3, 80.0, 81.5]
+    assert basic["reference_year"].tolist()[1] == 2021
+    assert pd.isna(basic["reference_year"].tolist()[0])
+    assert set(mon["certainty"]) <= {"bevestigd", "onzeker"}
+
+
+def test_csv_errors(tmp_path):
+    good = (DATA_DIR / "cbs_digitalisering_grootteklasse.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "cbs.csv"
+    bad.write_text(good.replace(",2019,20,", ",2019,twintig,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(str(bad)) + r".*line 2.*'percentage'.*not a number"):
+        policies.load_cbs_size_class(bad)
+    bad.write_text(good.replace("cbs_table,", "tabel,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="columns"):
+        policies.load_cbs_size_class(bad)
+    mon = (DATA_DIR / "nl_mkb_digitalisering_monitoring.csv").read_text(encoding="utf-8")
+    bad.write_text(mon.replace(",onzeker,", ",zeker,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2.*'certainty'"):
+        policies.load_nl_monitoring(bad)

@@ -183,3 +183,39 @@ def test_real_gaps(mirror):
     assert dii.loc["EU27_2020", "gap_pp"] == pytest.approx(90 - 71.39)
     assert dii.loc["NL", "gap_pp"] == pytest.approx(95 - 88.76)
     assert gaps.loc[gaps["indicator"] == eurostat.IND_CLOUD_AI_BIGDATA, "gap_pp"].isna().all()
+
+
+# --- helpers of the chapter "Beleidskaders vergeleken" (expected values by hand) ---------
+
+RANK = FIXTURES / "isoc_e_dii_rank_sample.csv"  # 18 rows (10-249, at least basic, 2024-2025) cut from the mirror
+
+
+def test_dii_series(raw):
+    s = eurostat.dii_series(eurostat.digital_intensity(raw))
+    got = [(r.series, r.year, r.value) for r in s.itertuples()]
+    assert got == [("Nederland, DII v3", 2023, 82.72), ("Nederland, DII v3", 2025, 88.76),
+                   ("Nederland, DII v4", 2024, 80.83), ("EU27, DII v3", 2025, 71.39),
+                   ("EU27, DII v4", 2024, 72.91)]
+    # a series never mixes versions
+    assert s.groupby("series")["dii_version"].nunique().eq(1).all()
+    small = eurostat.dii_series(eurostat.digital_intensity(raw), size_emp="10-49")
+    assert small["series"].tolist() == ["Nederland, DII v3"] and small["value"].tolist() == [87.28]
+
+
+def test_eu_ranks():
+    raw = eurostat.read_sdmx_csv(RANK)
+    d = eurostat.digital_intensity(raw, geos=eurostat.EU27_MEMBERS + ("EU27_2020", "NO", "RS"),
+                                   size_classes=("10-249",))
+    r = eurostat.eu_ranks(d)
+    # 2024 (v4): FI 92.51, DK 90.47, SE 86.56, BE 83.70, MT 81.28 above NL 80.83; NO and RS are no members
+    # 2025 (v3): FI 94.04, DK 92.45 above NL 88.76; SE, BE, MT below
+    assert r.values.tolist() == [[2024, 4, 80.83, 6, 6], [2025, 3, 88.76, 3, 6]]
+    assert eurostat.eu_ranks(d, geo="DE").empty
+    assert len(eurostat.EU27_MEMBERS) == 27 and "NL" in eurostat.EU27_MEMBERS
+
+
+def test_real_eu_rank(mirror):
+    raw = eurostat.read_sdmx_csv(mirror / "isoc_e_dii.csv")
+    d = eurostat.digital_intensity(raw, geos=eurostat.EU27_MEMBERS, size_classes=("10-249",))
+    r = eurostat.eu_ranks(d).set_index("year")
+    assert r.loc[2025, "rank"] == 3 and r.loc[2025, "members"] == 27

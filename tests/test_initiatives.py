@@ -251,3 +251,121 @@ def test_real_sources_come_from_research_notes():
         for rid, sources in zip(table["id"], table["sources"]):
             unknown = [url for url in sources if url not in known]
             assert not unknown, f"{rid}: sources not in domain.md: {unknown}"
+
+
+# ------------------------------------------------------------------ chapter tables
+
+def test_label():
+    assert ini.label("support_types", "voucher_subsidie") == "voucher of subsidie"
+    assert ini.label("status", "beeindigd") == "beëindigd"
+    assert ini.label("target_sectors", "M-N") == "zakelijke dienstverlening"
+    assert ini.label("level", "regionaal") == "regionaal"   # not listed: shown as it is
+    assert ini.label("status", None) == "onbekend"
+    assert ini.label("reach_mkb", pd.NA) == "onbekend"
+
+
+def test_overview(df):
+    table = ini.overview(df)
+    # regional first, then national, then European; by name within a level
+    assert list(table["id"]) == ["a-provincie", "b-gemeente", "d-buiten", "c-nationaal", "e-burgers"]
+    a = table.iloc[0]
+    assert a["url"] == "https://example.org/a" and a["sources"] == "https://example.org/a"
+    assert a["support_types"] == "advies, netwerk"
+    assert a["target_size_classes"] == "micro, klein"
+    assert a["target_sectors"] == "industrie en energie; bouw"
+    assert (a["status"], a["reach_mkb"], a["reach_period"], a["reach_scope"]) == ("beëindigd", 120, "2020–2023", "regio")
+    b = table.iloc[1]
+    assert b["organisations"] == "Org B, Org C"
+    assert b["target_size_classes"] == "onbekend" and b["target_sectors"] == "alle sectoren"
+    d = table.iloc[2]
+    assert pd.isna(d["reach_mkb"]) and pd.isna(d["start_year"])
+    assert (d["status"], d["reach_period"], d["reach_scope"]) == ("onbekend", "onbekend", "onbekend")
+    e = table.iloc[4]
+    assert (e["level"], e["support_types"], e["audience"]) == ("Europees", "informatiepunt", "burgers")
+
+
+def test_count_by_level_group(df):
+    table = ini.count_by_level_group(df, "support_types")
+    assert list(table.columns) == ["support_types", "label", "level_group", "initiatives"]
+    # regional: a, b, d; national or European: c, e
+    assert as_pairs(table) == [
+        ("advies", "advies", "regionaal", 1), ("advies", "advies", "nationaal of Europees", 0),
+        ("training", "training", "regionaal", 1), ("training", "training", "nationaal of Europees", 0),
+        ("studentenprojecten", "studentenprojecten", "regionaal", 1),
+        ("studentenprojecten", "studentenprojecten", "nationaal of Europees", 0),
+        ("voucher_subsidie", "voucher of subsidie", "regionaal", 0),
+        ("voucher_subsidie", "voucher of subsidie", "nationaal of Europees", 1),
+        ("financiering", "financiering", "regionaal", 0), ("financiering", "financiering", "nationaal of Europees", 0),
+        ("netwerk", "netwerk", "regionaal", 1), ("netwerk", "netwerk", "nationaal of Europees", 0),
+        ("informatiepunt", "informatiepunt", "regionaal", 0),
+        ("informatiepunt", "informatiepunt", "nationaal of Europees", 1),
+        ("onbekend", "onbekend", "regionaal", 0), ("onbekend", "onbekend", "nationaal of Europees", 0)]
+    sizes = ini.count_by_level_group(df, "target_size_classes")
+    assert [(v, g, n) for v, _, g, n in as_pairs(sizes)] == [
+        ("zzp", "regionaal", 0), ("zzp", "nationaal of Europees", 1),
+        ("micro", "regionaal", 1), ("micro", "nationaal of Europees", 1),
+        ("klein", "regionaal", 1), ("klein", "nationaal of Europees", 1),
+        ("middelgroot", "regionaal", 1), ("middelgroot", "nationaal of Europees", 1),
+        ("onbekend", "regionaal", 1), ("onbekend", "nationaal of Europees", 1)]
+
+
+def test_reach_status(df):
+    # known: a (120, regional), b (30, regional), c (1000, national); unknown: d, e
+    assert as_pairs(ini.reach_status(df)) == [
+        (ini.REACH_KNOWN_REGIONAL, 2), (ini.REACH_KNOWN_NATIONAL, 1), (ini.REACH_UNKNOWN, 2)]
+
+
+GROUPS = ["B-E", "F", "G-I", "J", "K", "L", "M-N", "A+O-Q", "R-S"]
+SHARES = pd.DataFrame({"sectorgroep": GROUPS,
+                       "regio_pct": [5.0, 12.0, 20.0, 8.0, 3.0, 2.0, 25.0, 15.0, 10.0],
+                       "nederland_pct": [4.0, 10.0, 19.0, 5.0, 3.0, 2.0, 25.0, 20.0, 12.0]})
+LQ_REGION = pd.DataFrame({"eenheid": "Testregio", "sectorgroep": GROUPS,
+                          "vestigingen": [50, 120, 200, 80, 30, 20, 250, 150, 100],
+                          "lq": [1.25, 1.2, 1.05, 1.6, 1.0, 1.0, 1.0, 0.75, 0.83]})
+
+
+def test_sector_gaps(df):
+    # sector_focus of the fixture: B-E 1, F 1, J 1, all other groups 0
+    table = ini.sector_gaps(ini.sector_focus(df), SHARES, LQ_REGION)
+    assert list(table.columns) == ["sector_group", "label", "establishments", "share_pct", "share_nl_pct",
+                                   "lq", "initiatives", "large", "specialised", "gap"]
+    assert table.loc[6, "label"] == "Zakelijke dienstverlening"
+    assert table.loc[6, "establishments"] == 250 and table.loc[6, "share_nl_pct"] == 25.0
+    assert [(g, n, big, spec, gap) for g, n, big, spec, gap in
+            table[["sector_group", "initiatives", "large", "specialised", "gap"]].itertuples(index=False)] == [
+        ("B-E", 1, False, True, False),     # specialised but targeted
+        ("F", 1, True, True, False),
+        ("G-I", 0, True, False, True),      # large (20%), nobody targets it
+        ("J", 1, False, True, False),
+        ("K", 0, False, False, False),
+        ("L", 0, False, False, False),
+        ("M-N", 0, True, False, True),      # lq 1.0 < 1.1, but 25% of establishments
+        ("A+O-Q", 0, True, False, True),
+        ("R-S", 0, True, False, True),      # exactly 10%: counts as large
+    ]
+
+
+def test_sector_gaps_thresholds(df):
+    table = ini.sector_gaps(ini.sector_focus(df), SHARES, LQ_REGION, large_share_pct=21, specialised_lq=1.3)
+    assert list(table.loc[table["large"], "sector_group"]) == ["M-N"]
+    assert list(table.loc[table["specialised"], "sector_group"]) == ["J"]
+    assert list(table.loc[table["gap"], "sector_group"]) == ["M-N"]
+
+
+def test_sector_gaps_checks_input(df):
+    focus = ini.sector_focus(df)
+    with pytest.raises(ValueError, match="R-S"):
+        ini.sector_gaps(focus, SHARES, LQ_REGION[LQ_REGION["sectorgroep"] != "R-S"])
+    municipalities = pd.concat([LQ_REGION, LQ_REGION.assign(eenheid="GM0001")])
+    with pytest.raises(ValueError, match="one row per sector group"):
+        ini.sector_gaps(focus, SHARES, municipalities)
+
+
+def test_benchmark_comparison():
+    table = ini.benchmark_comparison(ini.load_benchmarks(BENCHMARKS))
+    # only the benchmark with a figure per year; 220 / 250 = 88%
+    assert as_pairs(table) == [
+        ("bench-bron", "Benchmark uit de bron", 220.0, "bron", "eerste jaar", "bevestigd", 88.0)]
+    assert ini.benchmark_comparison(ini.load_benchmarks(BENCHMARKS), ambition=200).loc[0, "pct_of_ambition"] == pytest.approx(110.0)
+    with pytest.raises(ValueError):
+        ini.benchmark_comparison(ini.load_benchmarks(BENCHMARKS), ambition=0)

@@ -274,3 +274,104 @@ def test_csv_errors(tmp_path):
     bad.write_text(mon.replace(",onzeker,", ",zeker,", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"line 2.*'certainty'"):
         policies.load_nl_monitoring(bad)
+
+
+# --- helpers of the chapter "Beleidskaders vergeleken" (expected values by hand) ---------
+
+CBS_SAMPLE = FIXTURES / "cbs_size_class_sample.csv"  # 14 rows cut from data/cbs_digitalisering_grootteklasse.csv
+
+
+def test_join_nl_and_theme_labels():
+    assert policies.join_nl([]) == ""
+    assert policies.join_nl(["EU"]) == "EU"
+    assert policies.join_nl(["EU", "Rijk"]) == "EU en Rijk"
+    assert policies.join_nl(["provincie", "regio", "gemeente"]) == "provincie, regio en gemeente"
+    assert policies.theme_labels(["innovatie", "mkb_digitalisering"]) == "Digitalisering mkb, Innovatie"
+    assert policies.theme_labels([]) == "geen"
+
+
+def test_level_theme_long(df):
+    long = policies.level_theme_long(df)
+    assert len(long) == 5 * 7
+    assert long["level"].unique().tolist() == list(policies.LEVELS)
+    row = long[(long["level"] == "gemeente") & (long["theme"] == "innovatie")].iloc[0]
+    assert row["documents"] == 1 and row["level_documents"] == 2 and row["share_pct"] == 50.0
+    assert row["level_label"] == "Gemeente (2 documenten)" and row["theme_label"] == "Innovatie"
+    assert long.loc[long["level"] == "EU", "level_label"].iloc[0] == "EU (1 document)"
+    assert long["documents"].sum() == policies.level_theme_matrix(df).values.sum() == 11  # 3+2+2+3+1+0
+
+
+def test_mkb_target_levels(df):
+    with_target, without = policies.mkb_target_levels(policies.numeric_mkb_targets_by_level(df))
+    assert with_target == ["EU", "Rijk"] and without == ["provincie", "regio", "gemeente"]
+    # a level without documents is in neither list
+    no_municipal = df[df["level"] != "gemeente"]
+    with_target, without = policies.mkb_target_levels(policies.numeric_mkb_targets_by_level(no_municipal))
+    assert with_target == ["EU", "Rijk"] and without == ["provincie", "regio"]
+
+
+def test_theme_share(df):
+    amersfoort = policies.applying_to_region(df, {"GM0307"}, {"GM0307": "PV26"})
+    share = policies.theme_share(amersfoort)  # only regio-agenda of the three names mkb digitalisation
+    assert (share["documents"], share["with_theme"]) == (3, 1)
+    assert share["share_pct"] == pytest.approx(100 / 3)
+    assert policies.theme_share(amersfoort, "innovatie")["share_pct"] == 100.0
+    empty = policies.theme_share(df.iloc[0:0])
+    assert empty == {"documents": 0, "with_theme": 0, "share_pct": None}
+    with pytest.raises(ValueError):
+        policies.theme_share(df, "monitoring")
+
+
+def test_short_title():
+    title = "Besluit (EU) 2022/2481 tot vaststelling van het beleidsprogramma Digitaal decennium 2030"
+    assert policies.short_title(title) == "Besluit (EU) 2022/2481 tot vaststelling van het…"
+    assert policies.short_title(title, 30) == "Besluit (EU) 2022/2481 tot…"
+    assert policies.short_title("MKB-actieplan") == "MKB-actieplan"
+
+
+def test_timeline_spans(df):
+    t = policies.timeline_spans(df, until=2025).set_index("id")
+    assert t.index.tolist() == ["eu-kompas", "rijk-sde", "prov-visie", "regio-agenda",
+                                "gem-veenendaal", "gem-amersfoort"]  # by level, then first year
+    kompas = t.loc["eu-kompas"]
+    assert (kompas["span_start"], kompas["span_end"], kompas["open_end"]) == (2021, 2031, False)
+    assert kompas["period_text"] == "2021–2030" and kompas["label"] == "EU: Digitaal kompas"
+    assert kompas["adopted_mid"] == 2021.5
+    visie = t.loc["prov-visie"]  # in force without an end: open to the edition year
+    assert (visie["span_start"], visie["span_end"], visie["open_end"]) == (2021, 2026, True)
+    assert visie["period_text"] == "vanaf 2021, geen einddatum"
+    amersfoort = t.loc["gem-amersfoort"]  # one year
+    assert (amersfoort["span_start"], amersfoort["span_end"], amersfoort["period_text"]) == (2025, 2026, "2025")
+    ended = df.copy()
+    ended.loc[ended["id"] == "gem-veenendaal", "status"] = "afgelopen"
+    ended.loc[ended["id"] == "prov-visie", "status"] = "monitoring"
+    t = policies.timeline_spans(ended, until=2025).set_index("id")
+    assert (t.loc["gem-veenendaal", "span_end"], t.loc["gem-veenendaal", "open_end"]) == (2024, False)
+    assert t.loc["gem-veenendaal", "period_text"] == "vanaf 2023, einddatum onbekend"
+    assert (t.loc["prov-visie", "span_end"], t.loc["prov-visie", "period_text"]) == (2022, "rapport 2021")
+
+
+def test_self_assessed_and_low_digitisation():
+    cbs = policies.load_cbs_size_class(CBS_SAMPLE)
+    s = policies.self_assessed_digitisation(cbs)
+    assert s["size_class"].tolist() == ["2"] * 5 + ["50-100"] * 5  # size order, not file order
+    assert s["category"].tolist()[5:] == list(policies.DIGITISATION_LEVELS)
+    assert s["percentage"].tolist()[5:] == [4, 7, 40, 31, 18]
+    assert s["size_label"].tolist()[-1] == "50 tot 100"
+    low = policies.low_digitisation(cbs)
+    assert list(zip(low["size_class"], low["percentage"])) == [("2", 48.0), ("50-100", 11.0)]  # 28+20, 4+7
+    assert low["year"].tolist() == [2019, 2019]
+
+
+def test_other_cbs_series():
+    o = policies.other_cbs_series(policies.load_cbs_size_class(CBS_SAMPLE))
+    got = list(zip(o["indicator"], o["year"], o["size_class"], o["percentage"]))
+    assert got == [("clouddiensten", 2018, "2", 27.0), ("website", 2019, "2", 65.0),
+                   ("website", 2020, "2", 62.0), ("website", 2020, "5-10", 75.0)]
+    assert o["size_label"].tolist()[-1] == "5 tot 10"
+
+
+def test_real_cbs_low_digitisation():
+    low = policies.low_digitisation(policies.load_cbs_size_class()).set_index("size_class")["percentage"]
+    assert low.index.tolist() == ["2", "3-5", "5-10", "10-20", "20-50", "50-100", "2 of meer"]
+    assert low.to_dict() == {"2": 48, "3-5": 39, "5-10": 28, "10-20": 26, "20-50": 16, "50-100": 11, "2 of meer": 36}

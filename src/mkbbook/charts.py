@@ -164,3 +164,32 @@ def choropleth(geo, value: str, name: str, *, title: str, description: str, lege
         tooltip=[alt.Tooltip(f"{name}:N", title="Gemeente"), alt.Tooltip(f"{value}:Q", format=fmt)],
     ).project(type="mercator")
     return shapes.properties(width=420, height=380, description=description)
+
+
+def spans(df: pd.DataFrame, start: str, end: str, category: str, group: str, *, title: str, description: str,
+          label: str | None = None, marker: str | None = None, open_end: str | None = None,
+          x_title: str = "jaar", group_order=None, width: int = 300) -> alt.Chart:
+    """A timeline: one horizontal span per row (category, in the order of df) from start to end
+    (years; end exclusive, so 2021 to 2031 is 2021–2030), coloured by group; optional: a diamond
+    at `marker` (e.g. the year of adoption, shape by group), spans whose `open_end` column is True
+    drawn lighter, and a `label` column printed as a text column right of the plot."""
+    lo, hi = int(df[start].min()), int(df[end].max())
+    years = list(range(lo + lo % 2, hi + 1, 2))
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=380)))
+    tooltip = [alt.Tooltip(f"{category}:N")] + ([alt.Tooltip(f"{label}:N")] if label else [])
+    color = alt.Color(f"{group}:N", title=None, sort=group_order)
+    bar = base.mark_bar(height=10).encode(
+        x=alt.X(f"{start}:Q", title=x_title, scale=alt.Scale(domain=[lo, hi], nice=False, zero=False),
+                axis=alt.Axis(format="d", values=years, labelAngle=0)),
+        x2=alt.X2(f"{end}:Q"), color=color, tooltip=tooltip,
+        opacity=alt.condition(f"datum['{open_end}']", alt.value(0.4), alt.value(1)) if open_end else alt.value(1))
+    layers = [bar]
+    if marker:
+        layers.append(base.mark_point(filled=True, size=70, stroke="#111", strokeWidth=0.8).encode(
+            x=alt.X(f"{marker}:Q"), shape=alt.Shape(f"{group}:N", title=None, sort=group_order),
+            color=color, tooltip=tooltip))
+    if label:
+        layers.append(base.mark_text(align="left", baseline="middle", fontSize=11, color="#222").encode(
+            x=alt.value(width + 10), text=alt.Text(f"{label}:N")))
+    return alt.layer(*layers).properties(width=width, height=alt.Step(18), description=description)

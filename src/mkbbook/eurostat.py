@@ -238,3 +238,48 @@ def target_gaps(latest: pd.DataFrame, targets: pd.DataFrame, indicators=GAP_INDI
     columns = ["policy_id", "indicator", "population", "geo", "target_value", "target_year",
                "latest_value", "latest_year", "source", "gap_pp"]
     return out[columns].reset_index(drop=True)
+
+
+# --- what the chapter "Beleidskaders vergeleken" shows ----------------------------------
+
+GEO_NAMES = {"NL": "Nederland", "EU27_2020": "EU27"}
+# The 27 member states since 2020 (Eurostat codes; Greece is EL).
+EU27_MEMBERS = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
+                "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
+
+
+def dii_series(dii: pd.DataFrame, size_emp: str = "10-249") -> pd.DataFrame:
+    """One size class of :func:`digital_intensity` for a line chart: one series per geo and DII version.
+
+    Columns: geo, geo_name (Dutch: Nederland, EU27), year, dii_version, value, flag and
+    series ('Nederland, DII v3'). Rows without a value are dropped; geos in GEOS order,
+    then version and year, so the series come out in a fixed order.
+    """
+    rows = dii[(dii["size_emp"] == size_emp) & dii["value"].notna()].copy()
+    rows["geo_name"] = rows["geo"].map(GEO_NAMES).fillna(rows["geo"])
+    rows["series"] = rows["geo_name"] + ", DII v" + rows["dii_version"].astype(str)
+    order = {g: i for i, g in enumerate(GEOS)}
+    rows = rows.assign(_geo=rows["geo"].map(order).fillna(len(order)))
+    rows = rows.sort_values(["_geo", "dii_version", "year"], kind="stable")
+    return rows[["geo", "geo_name", "year", "dii_version", "value", "flag", "series"]].reset_index(drop=True)
+
+
+def eu_ranks(dii: pd.DataFrame, geo: str = "NL", size_emp: str = "10-249",
+             members=EU27_MEMBERS) -> pd.DataFrame:
+    """Rank of ``geo`` among the EU member states per year (1 = highest share).
+
+    ``dii`` is :func:`digital_intensity` with (at least) the member states as geos. Only
+    members with a value that year count; equal values share the best rank. Columns:
+    year, dii_version, value, rank, members (how many were ranked). Years in which
+    ``geo`` has no value are left out.
+    """
+    rows = dii[dii["geo"].isin(members) & (dii["size_emp"] == size_emp) & dii["value"].notna()]
+    out = []
+    for year, group in rows.groupby("year"):
+        own = group[group["geo"] == geo]
+        if own.empty:
+            continue
+        value = float(own["value"].iloc[0])
+        out.append({"year": int(year), "dii_version": int(own["dii_version"].iloc[0]), "value": value,
+                    "rank": int((group["value"] > value).sum()) + 1, "members": len(group)})
+    return pd.DataFrame(out, columns=["year", "dii_version", "value", "rank", "members"])

@@ -368,3 +368,171 @@ def findings(df: pd.DataFrame) -> dict:
         "n_digital": int((df["focus"] == "digitalisering").sum()),
         "n_broad": int((df["focus"] == "breed").sum()),
     }
+
+
+# ---------------------------------------------------------------- chapter tables
+
+# Recommendation 2 of the 2022–2024 study for the province: help at least 250 mkb'ers a year.
+AMBITION_PER_YEAR = 250
+AMBITION_SOURCE = "https://www.birch.nl/cases/digitaliseringstransitie-mkb-regio-utrecht/"
+
+# Levels shown side by side: the region's own offer against what is open to every Dutch firm.
+LEVEL_GROUPS: dict[str, tuple] = {"regionaal": ("regionaal",), "nationaal of Europees": ("nationaal", "europees")}
+
+# Dutch display labels per column (values not listed are shown as they are).
+LABELS: dict[str, dict[str, str]] = {
+    "level": {"regionaal": "regionaal", "nationaal": "nationaal", "europees": "Europees"},
+    "support_types": {"voucher_subsidie": "voucher of subsidie"},
+    "target_size_classes": {"zzp": "zzp (1 persoon)", "micro": "micro (2–9)", "klein": "klein (10–49)",
+                            "middelgroot": "middelgroot (50–249)"},
+    "target_sectors": {**{g: name.lower() for g, name in SECTOR_GROUPS.items()}, ALL_SECTORS: "alle sectoren"},
+    "status": {"beeindigd": "beëindigd"},
+    "reach_scope": {"regionaal": "regio", "nationaal": "heel Nederland"},
+}
+REACH_KNOWN_REGIONAL = "bekend, getal voor de regio"
+REACH_KNOWN_NATIONAL = "bekend, getal voor heel Nederland"
+REACH_UNKNOWN = "onbekend"
+
+
+def label(column: str, value) -> str:
+    """The Dutch label of a register value; a missing value is "onbekend"."""
+    if _is_missing(value) or value == UNKNOWN:
+        return UNKNOWN
+    return LABELS.get(column, {}).get(value, str(value))
+
+
+def _joined(column: str, items, sep: str = ", ", labels: bool = True) -> str:
+    if _is_missing(items):
+        return UNKNOWN
+    return sep.join(label(column, v) if labels else str(v) for v in dict.fromkeys(items))
+
+
+def overview(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per initiative with Dutch labels, for the chapter's overview table and its CSV.
+
+    Sorted by level (regionaal, nationaal, europees), then by name. List fields
+    are joined with ", " (sectors with "; ", as their labels contain commas;
+    size classes by their short names zzp, micro, klein, middelgroot);
+    missing fields read "onbekend". reach_mkb stays a number (<NA> = unknown).
+    Columns: id, name, url (first source), sources (all, space-separated),
+    organisations, level, support_types, target_size_classes, target_sectors,
+    status, start_year, end_year, reach_mkb, reach_period, reach_scope,
+    audience, focus, certainty.
+    """
+    order = {level: i for i, level in enumerate(LEVELS)}
+    ordered = df.assign(_level=df["level"].map(order), _name=df["name"].str.lower()).sort_values(
+        ["_level", "_name"], kind="stable")
+    out = pd.DataFrame({
+        "id": ordered["id"],
+        "name": ordered["name"],
+        "url": ordered["sources"].map(lambda s: s[0]),
+        "sources": ordered["sources"].map(" ".join),
+        "organisations": ordered["organisations"].map(lambda s: _joined("organisations", s)),
+        "level": ordered["level"].map(lambda v: label("level", v)),
+        "support_types": ordered["support_types"].map(lambda s: _joined("support_types", s)),
+        "target_size_classes": ordered["target_size_classes"].map(
+            lambda s: _joined("target_size_classes", s, labels=False)),
+        "target_sectors": ordered["target_sectors"].map(lambda s: _joined("target_sectors", s, "; ")),
+        "status": ordered["status"].map(lambda v: label("status", v)),
+        "start_year": ordered["start_year"].astype("Int64"),
+        "end_year": ordered["end_year"].astype("Int64"),
+        "reach_mkb": ordered["reach_mkb"].astype("Int64"),
+        "reach_period": ordered["reach_period"].map(lambda v: label("reach_period", v)),
+        "reach_scope": ordered["reach_scope"].map(lambda v: label("reach_scope", v)),
+        "audience": ordered["audience"].map(lambda v: label("audience", v)),
+        "focus": ordered["focus"].map(lambda v: label("focus", v)),
+        "certainty": ordered["certainty"].map(lambda v: label("certainty", v)),
+    })
+    return out.reset_index(drop=True)
+
+
+def count_by_level_group(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """count_by for the regional initiatives and for the national/European ones, side by side.
+
+    Long format in the order of count_by, each value once per level group
+    (see LEVEL_GROUPS), zeros included. Columns: <column>, label, level_group,
+    initiatives.
+    """
+    parts = []
+    for group, levels in LEVEL_GROUPS.items():
+        counts = count_by(df[df["level"].isin(levels)], column)
+        parts.append(counts.assign(level_group=group, _group=len(parts)).reset_index(names="_value"))
+    out = pd.concat(parts, ignore_index=True).sort_values(["_value", "_group"], kind="stable")
+    out["label"] = out[column].map(lambda v: label(column, v))
+    return out[[column, "label", "level_group", "initiatives"]].reset_index(drop=True)
+
+
+def reach_status(df: pd.DataFrame) -> pd.DataFrame:
+    """Number of initiatives whose reach is known (split by the scope of the number) or unknown.
+
+    Columns: reach_status, initiatives; always three rows, zeros included.
+    """
+    known = df["reach_mkb"].notna()
+    return pd.DataFrame({
+        "reach_status": [REACH_KNOWN_REGIONAL, REACH_KNOWN_NATIONAL, REACH_UNKNOWN],
+        "initiatives": [int((known & (df["reach_scope"] == "regionaal")).sum()),
+                        int((known & (df["reach_scope"] == "nationaal")).sum()),
+                        int((~known).sum())],
+    })
+
+
+def sector_gaps(focus: pd.DataFrame, shares: pd.DataFrame, lq_region: pd.DataFrame, *,
+                large_share_pct: float = 10.0, specialised_lq: float = 1.1) -> pd.DataFrame:
+    """The region's sector structure set against the initiatives that target each sector.
+
+    focus: sector_focus() output (its "alle" and "onbekend" rows are not about
+    one sector and are left out here); shares: sectorgroep, regio_pct,
+    nederland_pct (business.profile().shares); lq_region: sectorgroep,
+    vestigingen, lq for the region as a whole (one row per sector group).
+
+    A sector is *large* when its share of the region's establishments is at
+    least large_share_pct, *specialised* when its location quotient is at
+    least specialised_lq, and a *gap* when it is large or specialised and no
+    initiative names it. Columns: sector_group, label, establishments,
+    share_pct, share_nl_pct, lq, initiatives, large, specialised, gap; one row
+    per sector group in SECTOR_GROUPS order.
+    """
+    groups = list(SECTOR_GROUPS)
+    if lq_region["sectorgroep"].duplicated().any():
+        raise ValueError("lq_region must have one row per sector group (pass the region as a whole)")
+    for name, table, col in (("focus", focus, "sector_group"), ("shares", shares, "sectorgroep"),
+                             ("lq_region", lq_region, "sectorgroep")):
+        missing = [g for g in groups if g not in set(table[col])]
+        if missing:
+            raise ValueError(f"{name} has no row for sector group(s) {', '.join(missing)}")
+    targeted = focus.set_index("sector_group")["initiatives"]
+    share = shares.set_index("sectorgroep")
+    lq = lq_region.set_index("sectorgroep")
+    out = pd.DataFrame({
+        "sector_group": groups,
+        "label": [SECTOR_GROUPS[g] for g in groups],
+        "establishments": [lq.loc[g, "vestigingen"] for g in groups],
+        "share_pct": [float(share.loc[g, "regio_pct"]) for g in groups],
+        "share_nl_pct": [float(share.loc[g, "nederland_pct"]) for g in groups],
+        "lq": [float(lq.loc[g, "lq"]) for g in groups],
+        "initiatives": [int(targeted[g]) for g in groups],
+    })
+    out["large"] = out["share_pct"] >= large_share_pct
+    out["specialised"] = out["lq"] >= specialised_lq
+    out["gap"] = (out["large"] | out["specialised"]) & (out["initiatives"] == 0)
+    return out
+
+
+def benchmark_comparison(bench: pd.DataFrame, ambition: float = AMBITION_PER_YEAR) -> pd.DataFrame:
+    """The benchmarks with a figure per year, set against the ambition (mkb'ers per year).
+
+    Benchmarks without mkb_per_year are left out (they have no comparable
+    figure). basis says whether the figure per year is from the source (bron)
+    or computed by us (afgeleid). Columns: id, name, mkb_per_year, basis,
+    period, certainty, pct_of_ambition.
+    """
+    if ambition <= 0:
+        raise ValueError("ambition must be positive")
+    rows = bench[bench["mkb_per_year"].notna()]
+    out = pd.DataFrame({
+        "id": rows["id"], "name": rows["name"], "mkb_per_year": rows["mkb_per_year"].astype(float),
+        "basis": rows["basis"], "period": rows["period"].map(lambda v: label("period", v)),
+        "certainty": rows["certainty"],
+    }).reset_index(drop=True)
+    out["pct_of_ambition"] = out["mkb_per_year"] / ambition * 100
+    return out

@@ -329,3 +329,176 @@ def load_nl_monitoring(path=DATA_DIR / "nl_mkb_digitalisering_monitoring.csv") -
     (bevestigd/onzeker), source_url, note.
     """
     return _read_checked_csv(path, NL_MONITORING_COLUMNS)
+
+
+# --- what the chapter "Beleidskaders vergeleken" shows ----------------------------------
+
+# Government levels as shown in tables and charts (the register keeps the codes of LEVELS).
+LEVEL_LABELS = {"EU": "EU", "Rijk": "Rijk", "provincie": "Provincie", "regio": "Regio", "gemeente": "Gemeente"}
+LOCAL_LEVELS = ("provincie", "regio", "gemeente")
+
+
+def join_nl(items) -> str:
+    """Dutch enumeration: [] → '', ['a'] → 'a', ['a', 'b'] → 'a en b', ['a', 'b', 'c'] → 'a, b en c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def theme_labels(codes) -> str:
+    """Theme codes → their Dutch labels in THEMES order, joined by ', '; 'geen' without themes."""
+    labels = [THEMES[c]["label"] for c in THEMES if c in set(codes)]
+    return ", ".join(labels) if labels else "geen"
+
+
+def level_theme_long(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`level_theme_matrix` in long form (levels EU → gemeente, themes in THEMES order).
+
+    Columns: level, level_label ('EU (5 documenten)'), theme, theme_label, documents
+    (number of documents of the level naming the theme), level_documents (documents of
+    the level in the register) and share_pct (documents / level_documents × 100; missing
+    for a level without documents).
+    """
+    matrix = level_theme_matrix(df)
+    sizes = df["level"].value_counts().reindex(list(LEVELS), fill_value=0)
+    rows = []
+    for level in LEVELS:
+        n = int(sizes[level])
+        label = f"{LEVEL_LABELS[level]} ({n} {'document' if n == 1 else 'documenten'})"
+        for theme in THEMES:
+            count = int(matrix.loc[level, theme])
+            rows.append({"level": level, "level_label": label, "theme": theme,
+                         "theme_label": THEMES[theme]["label"], "documents": count,
+                         "level_documents": n, "share_pct": count / n * 100 if n else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def mkb_target_levels(by_level: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Levels (in LEVELS order) with and without a document with a numeric mkb-digitalisation target.
+
+    ``by_level`` is :func:`numeric_mkb_targets_by_level`. Levels without any document in
+    the register are in neither list.
+    """
+    present = by_level[by_level["documents"] > 0]
+    with_target = [lvl for lvl in present.index if present.loc[lvl, "documents_with_mkb_target"] > 0]
+    without = [lvl for lvl in present.index if present.loc[lvl, "documents_with_mkb_target"] == 0]
+    return with_target, without
+
+
+def theme_share(df: pd.DataFrame, theme: str = "mkb_digitalisering") -> dict:
+    """How many documents of ``df`` name ``theme``: documents, with_theme and share_pct
+    (missing, not zero, when ``df`` is empty)."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; use one of {', '.join(THEMES)}")
+    n = len(df)
+    k = int(sum(theme in set(themes) for themes in df["themes"]))
+    return {"documents": n, "with_theme": k, "share_pct": k / n * 100 if n else None}
+
+
+def short_title(title: str, limit: int = 48) -> str:
+    """The title cut at a word boundary to at most ``limit`` characters, with '…' when cut."""
+    title = " ".join(str(title).split())
+    if len(title) <= limit:
+        return title
+    # limit - 1 characters leave room for the ellipsis; a word cut in two is dropped
+    cut = title[:limit].rsplit(" ", 1)[0] if title[limit - 1] != " " else title[: limit - 1]
+    cut = cut.rstrip(" ,:;–-(")
+    return cut + "…"
+
+
+def timeline_spans(df: pd.DataFrame, until: int) -> pd.DataFrame:
+    """:func:`timeline` with what a chart of periods needs; one row per document.
+
+    A period covers whole years: ``span_start`` is the first year and ``span_end`` the
+    year after the last one (2021–2030 → 2021 to 2031). Without a known end:
+    documents that are still in force (status 'geldend') run open to ``until`` + 1
+    (``open_end`` True); reports and ended documents show only their first year.
+    ``period_text`` says it in words, ``label`` is 'Level: short title', ``adopted_mid``
+    is the middle of the year of adoption (for a marker). Rows by level (EU → gemeente),
+    then first year.
+    """
+    t = timeline(df)
+    status = df.set_index("id")["status"]
+    rows = []
+    for r in t.itertuples(index=False):
+        start = int(r.start_year)
+        known_end = None if pd.isna(r.end_year) else int(r.end_year)
+        open_end = False
+        if known_end is not None:
+            end = known_end + 1
+            text = str(start) if known_end == start else f"{start}–{known_end}"
+        elif status[r.id] == "geldend":
+            end, open_end = max(until, start) + 1, True
+            text = f"vanaf {start}, geen einddatum"
+        elif status[r.id] == "monitoring":
+            end, text = start + 1, f"rapport {start}"
+        else:
+            end, text = start + 1, f"vanaf {start}, einddatum onbekend"
+        rows.append({"id": r.id, "label": f"{LEVEL_LABELS[r.level]}: {short_title(r.title)}",
+                     "level": r.level, "level_label": LEVEL_LABELS[r.level], "year_adopted": r.year_adopted,
+                     "adopted_mid": r.year_adopted + 0.5, "span_start": start, "span_end": end,
+                     "open_end": open_end, "period_text": text, "status": r.status})
+    out = pd.DataFrame(rows)
+    order = out["level"].map({lvl: i for i, lvl in enumerate(LEVELS)})
+    return (out.assign(_level=order).sort_values(["_level", "span_start", "year_adopted", "id"], kind="stable")
+            .drop(columns="_level").reset_index(drop=True))
+
+
+# CBS size classes (werkzame personen) in display order, with the Dutch label the book shows.
+CBS_SIZE_LABELS = {
+    "2": "2", "3-5": "3 tot 5", "5-10": "5 tot 10", "2-10": "2 tot 10", "10-20": "10 tot 20",
+    "10-50": "10 tot 50", "20-50": "20 tot 50", "50-100": "50 tot 100", "50-250": "50 tot 250",
+    "2 of meer": "2 of meer (alle)",
+}
+SELF_ASSESSED = "mate van digitalisering (eigen inschatting)"
+DIGITISATION_LEVELS = ("niet gedigitaliseerd", "nauwelijks gedigitaliseerd", "gemiddeld gedigitaliseerd",
+                       "veel gedigitaliseerd", "(bijna) volledig gedigitaliseerd")
+LOW_DIGITISATION = DIGITISATION_LEVELS[:2]
+
+
+def _size_order(size_class: pd.Series) -> pd.Series:
+    order = {s: i for i, s in enumerate(CBS_SIZE_LABELS)}
+    return size_class.map(order).fillna(len(order))
+
+
+def self_assessed_digitisation(cbs: pd.DataFrame) -> pd.DataFrame:
+    """The self-assessed degree of digitalisation by size class (CBS 84675NED, 2019).
+
+    ``cbs`` is :func:`load_cbs_size_class`. Rows ordered by size class (CBS_SIZE_LABELS)
+    and degree (DIGITISATION_LEVELS). Columns: size_class, size_label, category, year,
+    percentage, cbs_table.
+    """
+    rows = cbs[cbs["indicator"] == SELF_ASSESSED].copy()
+    unknown = set(rows["category"]) - set(DIGITISATION_LEVELS)
+    if unknown:
+        raise DataError("cbs_digitalisering_grootteklasse.csv", f"unknown categories {sorted(unknown)}",
+                        field="category", fix=f"use only: {', '.join(DIGITISATION_LEVELS)}")
+    rows["size_label"] = rows["size_class"].map(CBS_SIZE_LABELS).fillna(rows["size_class"])
+    rows["_cat"] = rows["category"].map({c: i for i, c in enumerate(DIGITISATION_LEVELS)})
+    rows = rows.assign(_size=_size_order(rows["size_class"])).sort_values(["_size", "_cat"], kind="stable")
+    return rows[["size_class", "size_label", "category", "year", "percentage", "cbs_table"]].reset_index(drop=True)
+
+
+def low_digitisation(cbs: pd.DataFrame) -> pd.DataFrame:
+    """Share of firms 'niet' plus 'nauwelijks gedigitaliseerd' per size class (self-assessed).
+
+    Columns: size_class, size_label, year, percentage (the sum of the two rounded CBS
+    percentages), in size order.
+    """
+    rows = self_assessed_digitisation(cbs)
+    low = rows[rows["category"].isin(LOW_DIGITISATION)]
+    out = low.groupby(["size_class", "size_label", "year"], sort=False, as_index=False)["percentage"].sum()
+    return out.reset_index(drop=True)
+
+
+def other_cbs_series(cbs: pd.DataFrame) -> pd.DataFrame:
+    """The CBS figures other than the self-assessment: indicator, category, size_class,
+    size_label, year, percentage, cbs_table, note; ordered by indicator, year and size."""
+    rows = cbs[cbs["indicator"] != SELF_ASSESSED].copy()
+    rows["size_label"] = rows["size_class"].map(CBS_SIZE_LABELS).fillna(rows["size_class"])
+    first = rows.groupby("indicator", sort=False)["year"].transform("min")
+    rows = rows.assign(_first=first, _size=_size_order(rows["size_class"]))
+    rows = rows.sort_values(["_first", "indicator", "year", "_size"], kind="stable")
+    columns = ["indicator", "category", "size_class", "size_label", "year", "percentage", "cbs_table", "note"]
+    return rows[columns].reset_index(drop=True)

@@ -65,9 +65,9 @@ def _check_codes(valid: frozenset):
     return check
 
 
-@lru_cache(maxsize=1)
-def all_regions() -> dict[str, Region]:
-    """Every region the book can be built for, by key."""
+@lru_cache(maxsize=4)
+def all_regions(path=REGIONS_FILE) -> dict[str, Region]:
+    """Every region the book can be built for, by key (curated ones read from `path`)."""
     geo = municipalities()
     valid = frozenset(geo["gemeentecode"])
     out: dict[str, Region] = {}
@@ -77,12 +77,12 @@ def all_regions() -> dict[str, Region]:
     for (code, name), rows in geo.groupby(["coropcode", "coropnaam"]):
         key = f"corop-{slug(name)}"
         out[key] = Region(key, f"COROP-gebied {name}", frozenset(rows["gemeentecode"]), "corop")
-    records = load_register(REGIONS_FILE, REGION_FIELDS, checks=[_check_codes(valid)])
+    records = load_register(path, REGION_FIELDS, checks=[_check_codes(valid)])
     for record in records:
         derived = out.get(record["id"])
         codes = frozenset(record["municipalities"])
         if derived is not None and derived.codes != codes:
-            raise DataError(REGIONS_FILE, "the municipalities differ from the CBS province/COROP of the same id",
+            raise DataError(path, "the municipalities differ from the CBS province/COROP of the same id",
                             record=record["id"], field="municipalities",
                             fix="list exactly the municipalities of geo/gebieden_2025.csv, or rename the region")
         out[record["id"]] = Region(record["id"], record["name"], codes, "provincie" if derived else "regio",
@@ -90,7 +90,7 @@ def all_regions() -> dict[str, Region]:
     for region in out.values():
         for sub in region.subregions:
             if sub not in out:
-                raise DataError(REGIONS_FILE, f"subregion {sub!r} is not defined", record=region.key,
+                raise DataError(path, f"subregion {sub!r} is not defined", record=region.key,
                                 field="subregions", fix="define it in the same file or remove it")
     return out
 

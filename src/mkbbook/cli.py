@@ -30,7 +30,12 @@ def main(argv=None) -> int:
     p_books.add_argument("--jobs", type=int, default=None, help="editions built at once (default: cores)")
     sub.add_parser("check-data", help="validate the data mirror and the curated registers")
     sub.add_parser("regions", help="list the region names")
+    from . import download
+
+    download.add_arguments(sub.add_parser("data", help="download CBS and Eurostat tables into a new snapshot"))
     args = parser.parse_args(argv)
+    if args.command == "data":  # exit 1 on failure; the previous snapshot stays in use
+        return download.run(args)
     try:
         if args.command == "build":
             b.build(args.region, args.year, strict=args.strict, out=args.out or None, jobs=args.jobs)

@@ -251,17 +251,42 @@ EU27_MEMBERS = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI"
 def dii_series(dii: pd.DataFrame, size_emp: str = "10-249") -> pd.DataFrame:
     """One size class of :func:`digital_intensity` for a line chart: one series per geo and DII version.
 
-    Columns: geo, geo_name (Dutch: Nederland, EU27), year, dii_version, value, flag and
-    series ('Nederland, DII v3'). Rows without a value are dropped; geos in GEOS order,
-    then version and year, so the series come out in a fixed order.
+    Columns: geo, geo_name (Dutch: Nederland, EU27), year, dii_version, year_label
+    ('2021 (DII v3)'), value, flag and series ('Nederland, DII v3'). Rows without a value
+    are dropped; geos in GEOS order, then version and year, so the series come out in a
+    fixed order and a chart by year_label shows the versions as two separate groups.
     """
     rows = dii[(dii["size_emp"] == size_emp) & dii["value"].notna()].copy()
     rows["geo_name"] = rows["geo"].map(GEO_NAMES).fillna(rows["geo"])
     rows["series"] = rows["geo_name"] + ", DII v" + rows["dii_version"].astype(str)
+    rows["year_label"] = rows["year"].astype(str) + " (DII v" + rows["dii_version"].astype(str) + ")"
     order = {g: i for i, g in enumerate(GEOS)}
     rows = rows.assign(_geo=rows["geo"].map(order).fillna(len(order)))
     rows = rows.sort_values(["_geo", "dii_version", "year"], kind="stable")
-    return rows[["geo", "geo_name", "year", "dii_version", "value", "flag", "series"]].reset_index(drop=True)
+    columns = ["geo", "geo_name", "year", "dii_version", "year_label", "value", "flag", "series"]
+    return rows[columns].reset_index(drop=True)
+
+
+def dii_table(dii: pd.DataFrame) -> pd.DataFrame:
+    """:func:`digital_intensity` as a wide table: one row per size class and geo, one column
+    per survey year labelled with its DII version ('2021 (DII v3)'); the v3 years come
+    first, then the v4 years, so the two versions stand apart. Values stay numbers
+    (missing when Eurostat gives none). Columns: size_emp, size_label, geo, geo_name, then
+    the year columns.
+    """
+    rows = dii.copy()
+    rows["geo_name"] = rows["geo"].map(GEO_NAMES).fillna(rows["geo"])
+    rows["year_label"] = rows["year"].astype(str) + " (DII v" + rows["dii_version"].astype(str) + ")"
+    wide = rows.groupby(["size_emp", "size_label", "geo", "geo_name", "year_label"], sort=False)["value"] \
+        .first().unstack("year_label")
+    periods = rows.drop_duplicates("year_label").sort_values(["dii_version", "year"])["year_label"].tolist()
+    wide = wide.reindex(columns=periods).reset_index()
+    wide.columns.name = None
+    sizes = {s: i for i, s in enumerate(SIZE_LABELS)}
+    geos = {g: i for i, g in enumerate(GEOS)}
+    wide = wide.assign(_s=wide["size_emp"].map(sizes).fillna(len(sizes)),
+                       _g=wide["geo"].map(geos).fillna(len(geos)))
+    return wide.sort_values(["_s", "_g"], kind="stable").drop(columns=["_s", "_g"]).reset_index(drop=True)
 
 
 def eu_ranks(dii: pd.DataFrame, geo: str = "NL", size_emp: str = "10-249",

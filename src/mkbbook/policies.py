@@ -502,3 +502,58 @@ def other_cbs_series(cbs: pd.DataFrame) -> pd.DataFrame:
     rows = rows.sort_values(["_first", "indicator", "year", "_size"], kind="stable")
     columns = ["indicator", "category", "size_class", "size_label", "year", "percentage", "cbs_table", "note"]
     return rows[columns].reset_index(drop=True)
+
+
+def relevant_for_region(df: pd.DataFrame, region_codes: set[str], province_of: dict[str, str]) -> pd.DataFrame:
+    """The documents that count for a region: every EU and Rijk document plus the provincial,
+    regional and municipal ones of :func:`applying_to_region`; register order."""
+    local_ids = set(applying_to_region(df, region_codes, province_of)["id"])
+    keep = df["level"].isin(("EU", "Rijk")) | df["id"].isin(local_ids)
+    return df[keep].reset_index(drop=True)
+
+
+def top_themes(df: pd.DataFrame, levels) -> tuple[list[str], int]:
+    """The theme label(s) named by the most documents of ``levels`` (all themes with that count,
+    in THEMES order) and the count; ([], 0) when those levels name no theme."""
+    matrix = level_theme_matrix(df).loc[list(levels)].sum()
+    best = int(matrix.max()) if len(matrix) else 0
+    if best == 0:
+        return [], 0
+    return [THEMES[t]["label"] for t in THEMES if matrix[t] == best], best
+
+
+def target_text(value: float, unit: str) -> str:
+    """A target as the book prints it: (90, '%') → '90%'; (3, 'plannen') → '3 plannen';
+    (1000, 'personen') → '1.000 personen'; (3, 'rangpositie (top-3)') → 'plaats 3 of hoger';
+    decimals with a comma."""
+    digits = 0 if float(value).is_integer() else 1
+    number = f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    unit = unit.strip()
+    if unit == "%":
+        return f"{number}%"
+    if unit.startswith("rangpositie"):
+        return f"plaats {number} of hoger"
+    return f"{number} {unit}"
+
+
+# Size classes of CBS 81588NED (mirror: cbs/bedrijven_grootteklasse_nl.csv) below 10 persons employed.
+BELOW_TEN = ("1", "2", "3-4", "5-9")
+
+
+def micro_share(size_counts: pd.DataFrame, sbi: str = "A-U") -> dict:
+    """Enterprises with fewer than 10 persons employed among all enterprises (CBS 81588NED).
+
+    ``size_counts`` has the columns sbi, periode, grootteklasse, bedrijven (one period).
+    Returns period, below_ten, total (the 'totaal' row) and share_pct. Raises ValueError
+    when a class or the total is missing.
+    """
+    rows = size_counts[size_counts["sbi"] == sbi].set_index("grootteklasse")
+    missing = [c for c in (*BELOW_TEN, "totaal") if c not in rows.index]
+    if missing:
+        raise ValueError(f"size class(es) {', '.join(missing)} missing for sbi {sbi}")
+    periods = sorted(set(rows["periode"]))
+    if len(periods) != 1:
+        raise ValueError(f"expected one period, got {periods}")
+    below = int(rows.loc[list(BELOW_TEN), "bedrijven"].sum())
+    total = int(rows.loc["totaal", "bedrijven"])
+    return {"period": periods[0], "below_ten": below, "total": total, "share_pct": below / total * 100}

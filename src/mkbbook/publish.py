@@ -3,7 +3,6 @@ figures and tables with caption, source line and a CSV download beside them."""
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -29,6 +28,21 @@ def fmt_pct(value, digits: int = 1, signed: bool = False) -> str:
     """A percentage already in % units: 12.34 -> '12,3%'; signed adds '+' to gains."""
     text = fmt_dec(value, digits) + "%"
     return ("+" + text) if signed and value > 0 else text
+
+
+def join_nl(items) -> str:
+    """['a', 'b', 'c'] -> 'a, b en c' (Dutch enumeration); '' for no items."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def or_unknown(value, fmt=None) -> str:
+    """A formatted value, or 'onbekend' when it is missing (None, NaN or pd.NA)."""
+    if value is None or pd.isna(value):
+        return "onbekend"
+    return (fmt or fmt_int)(value)
 
 
 def glue_text(key: str, text) -> None:
@@ -70,7 +84,7 @@ def figure(chart, data: pd.DataFrame, key: str, *, caption: str, source: str, no
 def markdown_table(df: pd.DataFrame) -> str:
     """A pipe table; numbers must already be formatted as text."""
     def cell(value):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "onbekend"
         return str(value).replace("|", "\\|").replace("\n", " ")
     header = "| " + " | ".join(map(cell, df.columns)) + " |"

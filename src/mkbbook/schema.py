@@ -17,7 +17,7 @@ import yaml
 
 from .errors import DataError
 
-KINDS = ("str", "int", "float", "date", "url", "str_list", "url_list", "code_list", "dict_list")
+KINDS = ("str", "int", "float", "date", "url", "str_list", "url_list", "code_list", "dict_list", "count_map")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class Field:
 
     kind: str, int, float, date (YYYY-MM-DD), url (http/https), str_list,
     url_list, code_list (a list of strings checked by ``choices`` or a
-    ``check``) or dict_list (a list of mappings checked by ``check``).
+    ``check``), dict_list (a list of mappings checked by ``check``) or
+    count_map (a mapping of codes, checked by ``choices``, to whole numbers >= 0).
     choices: allowed values (for str, or for each item of a list).
     help: how to fill the field; shown in the error's fix.
     """
@@ -91,6 +92,14 @@ def _check_value(path, rid, field: Field, value):
     elif kind == "url":
         if not _is_url(value):
             fail(f"expected a web address starting with https://, got {value!r}")
+    elif kind == "count_map":  # a mapping code -> whole number >= 0, codes checked by choices
+        if not isinstance(value, dict) or not value:
+            fail(f"expected a mapping of codes to numbers (such as 'micro: 12'), got {value!r}")
+        for code, count in value.items():
+            if field.choices and code not in field.choices:
+                fail(f"{code!r} is not allowed", f"use one or more of: {', '.join(sorted(field.choices))}")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                fail(f"the number for {code!r} must be a whole number of 0 or more, got {count!r}")
     elif kind in ("str_list", "url_list", "code_list", "dict_list"):
         if not isinstance(value, list) or not value:
             fail(f"expected a non-empty list, got {value!r}")

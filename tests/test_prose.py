@@ -1,0 +1,34 @@
+"""The pages Staten members read first contain no typed numbers: every number is glued.
+
+Allowed: years (1900-2099), the fixed ambition of 250 mkb'ers a year, and list or heading numbers.
+"""
+
+import re
+
+import nbformat
+import pytest
+
+from mkbbook.paths import REPO_ROOT
+
+PAGES = ["00_samenvatting", "05_aanbevelingen"]
+ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")  # {glue:text}`key`, {doc}`name`, ...
+ALLOWED = re.compile(r"^(19\d\d|20\d\d|250)$")
+LIST_OR_HEADING = re.compile(r"^\s*(#+\s*)?\d+\.\s", re.MULTILINE)
+
+
+def typed_numbers(markdown: str) -> list[str]:
+    text = LIST_OR_HEADING.sub(" ", ROLE.sub(" ", markdown))
+    return [n for n in re.findall(r"\d+(?:[.,]\d+)*", text) if not ALLOWED.match(n)]
+
+
+def test_the_check_itself_catches_typed_numbers():
+    assert typed_numbers("Er zijn 217.915 vestigingen") == ["217.915"]
+    assert typed_numbers("1. In {glue:text}`jaar` is het {glue:text}`n` (2030, 250 per jaar)") == []
+    assert typed_numbers("nog 5 procent") == ["5"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_typed_numbers(name):
+    nb = nbformat.read(REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    found = [n for cell in nb.cells if cell.cell_type == "markdown" for n in typed_numbers(cell.source)]
+    assert found == [], f"{name}: numbers typed by hand (glue them): {found}"

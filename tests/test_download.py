@@ -193,6 +193,10 @@ def test_refresh_writes_the_hand_checked_snapshot_and_switches_the_pointer(fake,
     gemeente = manifest["files"]["cbs/vestigingen_gemeente.csv"]
     assert gemeente["dropped_region_years"] == {"2018": ["GM1961"], "2019": ["GM0620"]}  # all cells null / '.'
     assert gemeente["years"] == [2018, 2019] and gemeente["provisional_years"] == [2019]
+    assert manifest["files"]["cbs/oprichtingen_sector_corop_utrecht.csv"]["years"] == [2014, 2018, 2019]
+    banen = manifest["files"]["cbs/banen_sector_corop_utrecht.csv"]  # 2020 is listed but has no figures yet
+    assert banen["years"] == [2018, 2019] and banen["years_without_figures"] == [2020]
+    assert banen["provisional_years"] == [2019] and banen["dropped_region_years"] == {}
     assert manifest["files"]["cbs/oprichtingen_sector_corop_utrecht.csv"]["missing_counted_as_zero"] == \
         ["CR17 2014 300012"]
 

@@ -257,6 +257,7 @@ def test_real_sources_come_from_research_notes():
 
 def test_label():
     assert ini.label("support_types", "voucher_subsidie") == "voucher of subsidie"
+    assert ini.label("support_types", "studentenprojecten") == "projecten met studenten"
     assert ini.label("status", "beeindigd") == "beëindigd"
     assert ini.label("target_sectors", "M-N") == "zakelijke dienstverlening"
     assert ini.label("level", "regionaal") == "regionaal"   # not listed: shown as it is
@@ -270,10 +271,14 @@ def test_overview(df):
     assert list(table["id"]) == ["a-provincie", "b-gemeente", "d-buiten", "c-nationaal", "e-burgers"]
     a = table.iloc[0]
     assert a["url"] == "https://example.org/a" and a["sources"] == "https://example.org/a"
+    assert a["short_name"] == "Initiatief A"
+    named = ini.overview(df.assign(name=["A (uitleg)", "B", "C (x) (y)", "D-d", "E (burgers)"]))
+    assert list(named["short_name"]) == ["A", "B", "D-d", "C", "E"]
     assert a["support_types"] == "advies, netwerk"
     assert a["target_size_classes"] == "micro, klein"
     assert a["target_sectors"] == "industrie en energie; bouw"
-    assert (a["status"], a["reach_mkb"], a["reach_period"], a["reach_scope"]) == ("beëindigd", 120, "2020–2023", "regio")
+    assert (a["status"], a["reach_mkb"], a["reach_period"], a["reach_scope"]) == (
+        "beëindigd", 120, "2020–2023", "eigen werkgebied")
     b = table.iloc[1]
     assert b["organisations"] == "Org B, Org C"
     assert b["target_size_classes"] == "onbekend" and b["target_sectors"] == "alle sectoren"
@@ -291,8 +296,8 @@ def test_count_by_level_group(df):
     assert as_pairs(table) == [
         ("advies", "advies", "regionaal", 1), ("advies", "advies", "nationaal of Europees", 0),
         ("training", "training", "regionaal", 1), ("training", "training", "nationaal of Europees", 0),
-        ("studentenprojecten", "studentenprojecten", "regionaal", 1),
-        ("studentenprojecten", "studentenprojecten", "nationaal of Europees", 0),
+        ("studentenprojecten", "projecten met studenten", "regionaal", 1),
+        ("studentenprojecten", "projecten met studenten", "nationaal of Europees", 0),
         ("voucher_subsidie", "voucher of subsidie", "regionaal", 0),
         ("voucher_subsidie", "voucher of subsidie", "nationaal of Europees", 1),
         ("financiering", "financiering", "regionaal", 0), ("financiering", "financiering", "nationaal of Europees", 0),
@@ -307,6 +312,14 @@ def test_count_by_level_group(df):
         ("klein", "regionaal", 1), ("klein", "nationaal of Europees", 1),
         ("middelgroot", "regionaal", 1), ("middelgroot", "nationaal of Europees", 1),
         ("onbekend", "regionaal", 1), ("onbekend", "nationaal of Europees", 1)]
+
+
+def test_within_region(df):
+    # a: PV01 = {GM0001, GM0002}, inside; b: GM0002 inside; c and e: NL; d: GM0009 outside
+    assert list(ini.within_region(df, REGION, PROVINCE_OF)) == [True, True, False, False, False]
+    # GM0001 alone: PV01 also holds GM0002, so a's area is larger than the region
+    assert list(ini.within_region(df, {"GM0001"}, PROVINCE_OF)) == [False, False, False, False, False]
+    assert list(ini.within_region(df, {"GM0002"}, PROVINCE_OF)) == [False, True, False, False, False]
 
 
 def test_reach_status(df):

@@ -12,6 +12,7 @@ after they succeeded, so a failure never leaves a half-written edition.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
@@ -310,6 +312,18 @@ def publish(edition: Edition, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def _locked(edition: Edition):
+    """One build per edition at a time: a second `make book` for the same edition waits."""
+    edition.root.mkdir(parents=True, exist_ok=True)
+    with open(edition.root / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUILD_DIR / "html",
           jobs: int | None = None) -> Edition:
     """Validate the inputs, execute what changed and build the site of one edition."""
@@ -320,12 +334,13 @@ def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUI
     area = resolve(region)
     edition = Edition(region, int(year))
     checks.check_year(edition.year)
-    sync_sources(edition, area.name)
-    write_colophon(edition, area.name, snapshot)
-    executed = execute_notebooks(edition, code_fingerprint(snapshot), jobs or os.cpu_count() or 1)
-    ran = run_sphinx(edition, strict)
-    if out is not None:
-        publish(edition, Path(out))
+    with _locked(edition):
+        sync_sources(edition, area.name)
+        write_colophon(edition, area.name, snapshot)
+        executed = execute_notebooks(edition, code_fingerprint(snapshot), jobs or os.cpu_count() or 1)
+        ran = run_sphinx(edition, strict)
+        if out is not None:
+            publish(edition, Path(out))
     what = f"{len(executed)} notebook(s) executed" + (", site rebuilt" if ran else ", site unchanged")
     log(f"{area.name} {year}: {what} in {time.monotonic() - started:.1f} s -> {out or edition.html}")
     return edition

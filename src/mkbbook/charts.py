@@ -152,20 +152,29 @@ def lines(df: pd.DataFrame, x: str, y: str, series: str, *, title: str, y_title:
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, title: str, description: str,
-            value_title: str, fmt: str = ".2f", midpoint: float = 1.0, x_order=None, y_order=None) -> alt.Chart:
-    """Cells coloured on a diverging blue-orange scale around midpoint, each printed with its value."""
+            value_title: str, fmt: str = ".2f", midpoint: float | None = 1.0, x_order=None,
+            y_order=None) -> alt.Chart:
+    """Cells with their value printed in them. With a midpoint: a diverging blue-orange scale
+    around it (e.g. location quotients around 1); without: a sequential blue scale (counts).
+    The text turns white on the darkest cells so it keeps its contrast."""
+    values = df[value].astype(float)
+    if midpoint is None:
+        scale = alt.Scale(scheme="blues")
+        dark = f"datum['{value}'] > {values.min() + 0.55 * (values.max() - values.min())}"
+    else:
+        scale = alt.Scale(scheme="blueorange", domainMid=midpoint)
+        dark = f"abs(datum['{value}'] - {midpoint}) > {0.55 * float((values - midpoint).abs().max())}"
     base = alt.Chart(df, title=title).encode(
         x=alt.X(f"{x}:N", title=None, sort=x_order, axis=alt.Axis(labelAngle=-40)),
         y=alt.Y(f"{y}:N", title=None, sort=y_order),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color(f"{value}:Q", title=value_title,
-                        scale=alt.Scale(scheme="blueorange", domainMid=midpoint)),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=scale),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
     )
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text(f"{value}:Q", format=fmt),
-        color=alt.condition(f"abs(datum['{value}'] - {midpoint}) > 0.6", alt.value("white"), alt.value("#111")))
+        color=alt.condition(dark, alt.value("white"), alt.value("#111")))
     return (cells + text).properties(width=alt.Step(52), height=alt.Step(20), description=description)
 
 

@@ -8,7 +8,7 @@ from .errors import DataError
 
 def check_curated() -> list[str]:
     """Load every curated register (each raises DataError on the first problem); return a summary."""
-    from . import initiatives, policies, reorg
+    from . import initiatives, monitoring, policies, reorg
     from .geography import municipality_codes
     from .regions import all_regions
 
@@ -25,6 +25,7 @@ def check_curated() -> list[str]:
     lines.append(f"data/policies.yml: {len(policies.load_policies())} policy documents")
     lines.append(f"data/cbs_digitalisering_grootteklasse.csv: {len(policies.load_cbs_size_class())} rows")
     lines.append(f"data/nl_mkb_digitalisering_monitoring.csv: {len(policies.load_nl_monitoring())} rows")
+    lines.append(f"data/monitoring.yml: {len(monitoring.load_monitoring())} monitoring records")
     return lines
 
 

@@ -36,6 +36,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,11 +181,11 @@ class RetryPolicy:
 
 @dataclass
 class Session:
-    """HTTP GETs with retries and a deadline; remembers the URLs each file needed."""
+    """HTTP GETs with bounded retries, exponential backoff and one deadline for the whole run."""
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    log: callable = print
-    sleep: callable = time.sleep
+    log: Callable[[str], None] = print
+    sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self):
         self.deadline = time.monotonic() + self.policy.max_seconds
@@ -204,7 +205,10 @@ class Session:
                 return parse(body) if parse else body
             except urllib.error.HTTPError as exc:
                 if exc.code < 500 and exc.code != 429:
-                    detail = _snippet(exc.read())
+                    try:
+                        detail = _snippet(exc.read())
+                    except OSError:
+                        detail = ""
                     raise DownloadError(f"HTTP {exc.code} {exc.reason}{': ' + detail if detail else ''} "
                                         "(not retried: the query itself was refused)",
                                         file=file, table=table, url=url) from None
@@ -243,7 +247,7 @@ def _snippet(body: bytes, limit: int = 200) -> str:
 
 def _odata_json(body: bytes) -> dict:
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise _Retryable("invalid response: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -343,7 +347,7 @@ def fetch_cbs(name: str, spec: dict, session: Session, base: str, cache: dict | 
     branch_filter = " or ".join(f"startswith({branch_dim},'{key}')" for key in branches)
     select = ",".join(("RegioS", "Perioden", branch_dim, measure))
     out: dict[tuple, float] = {}
-    urls, dropped, ignored, zeros = [periods_url], {}, set(), []
+    urls, dropped, ignored, zeros, empty = [periods_url], {}, set(), [], []
     for year, period, _status in years:
         query = f"Perioden eq '{period}' and startswith(RegioS,'{spec['region_prefix']}') and ({branch_filter})"
         url = odata_url(base, table, "TypedDataSet", filter=query, select=select)
@@ -402,6 +406,9 @@ def fetch_cbs(name: str, spec: dict, session: Session, base: str, cache: dict | 
             if spec["total"]:
                 groups[TOTAL] = sum(groups.values())  # totaal = sum of the groups (mirror README)
             out.update({(region, year, group): value for group, value in groups.items()})
+        if not any(y == year for _, y, _ in out):  # listed, but no figures yet: left out, said in the manifest
+            empty.append(year)
+            dropped.pop(str(year), None)
     order = {group: i for i, group in enumerate(spec.get("sector_order") or (None,))}
     header = [spec["region_column"], "jaar"] + (["sectorgroep"] if None not in order else []) + [spec["column"]]
     buffer = io.StringIO()
@@ -413,11 +420,15 @@ def fetch_cbs(name: str, spec: dict, session: Session, base: str, cache: dict | 
     info = {
         "origin": "downloaded", "source": "CBS open data, OData v3 (TypedDataSet, JSON)", "table": table,
         "measure": measure, "urls": urls, "downloaded_utc": _utc_now(), "rows": len(out),
-        "years": [years[0][0], years[-1][0]],
-        "provisional_years": [y for y, _, s in years if s and s.lower() != "definitief"],
+        "years": sorted({y for _, y, _ in out}),
+        "provisional_years": [y for y, _, s in years if s and s.lower() != "definitief" and y not in empty],
         "branches": {k: g for k, g in branches.items()},
         "dropped_region_years": dropped,  # all cells empty: the region did not exist in that year
     }
+    if not out:
+        raise DownloadError("no figures at all", file=name, table=table, url=urls[-1])
+    if empty:
+        info["years_without_figures"] = empty
     if ignored:
         info["ignored_regions"] = sorted(ignored)
     if zeros:

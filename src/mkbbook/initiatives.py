@@ -382,14 +382,14 @@ LEVEL_GROUPS: dict[str, tuple] = {"regionaal": ("regionaal",), "nationaal of Eur
 # Dutch display labels per column (values not listed are shown as they are).
 LABELS: dict[str, dict[str, str]] = {
     "level": {"regionaal": "regionaal", "nationaal": "nationaal", "europees": "Europees"},
-    "support_types": {"voucher_subsidie": "voucher of subsidie"},
+    "support_types": {"studentenprojecten": "projecten met studenten", "voucher_subsidie": "voucher of subsidie"},
     "target_size_classes": {"zzp": "zzp (1 persoon)", "micro": "micro (2–9)", "klein": "klein (10–49)",
                             "middelgroot": "middelgroot (50–249)"},
     "target_sectors": {**{g: name.lower() for g, name in SECTOR_GROUPS.items()}, ALL_SECTORS: "alle sectoren"},
     "status": {"beeindigd": "beëindigd"},
-    "reach_scope": {"regionaal": "regio", "nationaal": "heel Nederland"},
+    "reach_scope": {"regionaal": "eigen werkgebied", "nationaal": "heel Nederland"},
 }
-REACH_KNOWN_REGIONAL = "bekend, getal voor de regio"
+REACH_KNOWN_REGIONAL = "bekend, getal voor het werkgebied"
 REACH_KNOWN_NATIONAL = "bekend, getal voor heel Nederland"
 REACH_UNKNOWN = "onbekend"
 
@@ -414,7 +414,8 @@ def overview(df: pd.DataFrame) -> pd.DataFrame:
     are joined with ", " (sectors with "; ", as their labels contain commas;
     size classes by their short names zzp, micro, klein, middelgroot);
     missing fields read "onbekend". reach_mkb stays a number (<NA> = unknown).
-    Columns: id, name, url (first source), sources (all, space-separated),
+    short_name is the name without its explanation in brackets ("ROM Utrecht Region").
+    Columns: id, name, short_name, url (first source), sources (all, space-separated),
     organisations, level, support_types, target_size_classes, target_sectors,
     status, start_year, end_year, reach_mkb, reach_period, reach_scope,
     audience, focus, certainty.
@@ -425,6 +426,7 @@ def overview(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "id": ordered["id"],
         "name": ordered["name"],
+        "short_name": ordered["name"].str.split(" (", n=1, regex=False).str[0],
         "url": ordered["sources"].map(lambda s: s[0]),
         "sources": ordered["sources"].map(" ".join),
         "organisations": ordered["organisations"].map(lambda s: _joined("organisations", s)),
@@ -460,6 +462,27 @@ def count_by_level_group(df: pd.DataFrame, column: str) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True).sort_values(["_value", "_group"], kind="stable")
     out["label"] = out[column].map(lambda v: label(column, v))
     return out[[column, "label", "level_group", "initiatives"]].reset_index(drop=True)
+
+
+def within_region(df: pd.DataFrame, region_codes: Iterable[str], province_of: dict[str, str]) -> pd.Series:
+    """Per initiative, whether its whole area lies inside a region given as municipality codes.
+
+    An area code lies inside when it is one of the region's municipalities, or a
+    province all of whose municipalities (per province_of, the full mapping of
+    municipality to province) belong to the region. National and European
+    initiatives (area [NL]) never lie inside a region. A reach number of an
+    initiative whose area is larger than the region cannot be set against the
+    region's establishments. Returns a boolean Series aligned with df.
+    """
+    codes = set(region_codes)
+    members: dict[str, set] = {}
+    for municipality, province in province_of.items():
+        members.setdefault(province, set()).add(municipality)
+
+    def inside(area) -> bool:
+        return bool(area) and all(c in codes or (c in members and members[c] <= codes) for c in area)
+
+    return df["area"].map(inside).astype(bool)
 
 
 def reach_status(df: pd.DataFrame) -> pd.DataFrame:

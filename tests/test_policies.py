@@ -357,7 +357,7 @@ def test_self_assessed_and_low_digitisation():
     assert s["size_class"].tolist() == ["2"] * 5 + ["50-100"] * 5  # size order, not file order
     assert s["category"].tolist()[5:] == list(policies.DIGITISATION_LEVELS)
     assert s["percentage"].tolist()[5:] == [4, 7, 40, 31, 18]
-    assert s["size_label"].tolist()[-1] == "50 tot 100"
+    assert s["size_label"].tolist()[-1] == "50 tot 100 personen"
     low = policies.low_digitisation(cbs)
     assert list(zip(low["size_class"], low["percentage"])) == [("2", 48.0), ("50-100", 11.0)]  # 28+20, 4+7
     assert low["year"].tolist() == [2019, 2019]
@@ -368,7 +368,7 @@ def test_other_cbs_series():
     got = list(zip(o["indicator"], o["year"], o["size_class"], o["percentage"]))
     assert got == [("clouddiensten", 2018, "2", 27.0), ("website", 2019, "2", 65.0),
                    ("website", 2020, "2", 62.0), ("website", 2020, "5-10", 75.0)]
-    assert o["size_label"].tolist()[-1] == "5 tot 10"
+    assert o["size_label"].tolist()[-1] == "5 tot 10 personen"
 
 
 def test_real_cbs_low_digitisation():

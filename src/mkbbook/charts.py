@@ -18,7 +18,7 @@ import pandas as pd
 import vl_convert as vlc
 
 VEGA_LITE_VERSION = "6.4"  # the Vega-Lite major.minor that altair 6.3 emits
-BUNDLE_REVISION = 3  # bump when vega_bundle() changes
+BUNDLE_REVISION = 4  # bump when vega_bundle() changes
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -42,18 +42,14 @@ def _theme():
 def render(spec: dict, **_) -> dict:
     """Mimebundle for a Vega-Lite spec: deterministic HTML for the web plus a PNG for print.
 
-    The spec is compiled to Vega here, so a page needs only the Vega runtime (no Vega-Lite
-    compiler, no vega-embed). For screen readers the chart is one image, named by the spec's
-    ``description``: the outer div has role="img" and the aria-label; the SVG that Vega draws
-    goes into an inner div hidden from assistive technology (Vega would otherwise expose
-    every bar and axis, and name the container itself).
+    For screen readers a chart is one image, named by the spec's ``description``: the outer
+    div has role="img" and the aria-label; the SVG that vega-embed draws goes into an inner
+    div hidden from assistive technology, and is drawn with Vega's ARIA output off. (Vega
+    would otherwise give the outer div its own role and expose every bar and axis.)
     """
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     chart_id = "mkb-chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    quiet = {**spec, "config": {**spec.get("config", {}), "aria": False}}  # no per-mark ARIA text
-    vega_spec = vlc.vegalite_to_vega(quiet, vl_version=VEGA_LITE_VERSION)
-    vega_json = json.dumps(vega_spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    safe_json = vega_json.replace("</", "<\\/")
+    safe_json = spec_json.replace("</", "<\\/")
     label = html.escape(spec.get("description", ""), quote=True)
     markup = (
         f'<div class="mkb-chart" id="{chart_id}" role="img" aria-label="{label}">'
@@ -64,9 +60,9 @@ def render(spec: dict, **_) -> dict:
         f'    var box = document.getElementById("{chart_id}");\n'
         f'    function fail() {{ box.textContent = '
         f'"De grafiek kon niet worden geladen; zie de tabel of download de data."; }}\n'
-        f'    if (!window.vega) {{ fail(); return; }}\n'
-        f'    new vega.View(vega.parse(spec), {{renderer: "svg", container: box.querySelector(".mkb-chart-view"),'
-        f' hover: true}}).runAsync().catch(function (e) {{ fail(); console.error(e); }});\n'
+        f'    if (!window.vegaEmbed) {{ fail(); return; }}\n'
+        f'    vegaEmbed(box.querySelector(".mkb-chart-view"), spec, {{"actions": false, "renderer": "svg",'
+        f' "config": {{"aria": false}}}}).catch(function (e) {{ fail(); console.error(e); }});\n'
         f'  }}\n'
         f'  if (document.readyState === "loading") {{ document.addEventListener("DOMContentLoaded", show); }}'
         f' else {{ show(); }}\n'
@@ -85,14 +81,12 @@ def enable() -> None:
 
 
 def vega_bundle() -> str:
-    """The Vega runtime as one file, from the vl-convert package (render() compiles the specs,
-    so neither Vega-Lite nor vega-embed is needed: about 320 kB less per page with charts).
+    """The Vega, Vega-Lite and Vega-Embed scripts as one file, from the vl-convert package.
 
     The bundle declares top-level constants; wrapped in a function they cannot
-    clash with other scripts of the page. It sets window.vega.
+    clash with other scripts of the page. It still sets window.vegaEmbed.
     """
-    bundle = vlc.javascript_bundle("window.vega = vega;", vl_version=VEGA_LITE_VERSION)
-    return "(function () {\n" + bundle + "\n})();\n"
+    return "(function () {\n" + vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION) + "\n})();\n"
 
 
 # --- Chart factories -------------------------------------------------------------------
@@ -129,26 +123,34 @@ def grouped_bars(df: pd.DataFrame, value: str, category: str, group: str, *, tit
 def lines(df: pd.DataFrame, x: str, y: str, series: str, *, title: str, y_title: str,
           description: str, fmt: str = ".1f", breaks: dict | None = None, zero: bool = False,
           series_order=None) -> alt.Chart:
-    """Lines per series, told apart by colour, dash pattern and point shape;
+    """Lines per series, told apart by colour, dash pattern and point shape, and named by a
+    label at the end of each line (one legend would otherwise repeat per channel);
     optional vertical rules with a short label at data breaks {year: label}."""
+    order = list(series_order or dict.fromkeys(df[series]))
+    scales = dict(scale=alt.Scale(domain=order), legend=None)
     enc = dict(
         x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
-        color=alt.Color(f"{series}:N", title=None, sort=series_order),
-        strokeDash=alt.StrokeDash(f"{series}:N", title=None, sort=series_order),
-        shape=alt.Shape(f"{series}:N", title=None, sort=series_order),
+        color=alt.Color(f"{series}:N", **scales),
+        strokeDash=alt.StrokeDash(f"{series}:N", **scales),
         tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:Q", format=fmt)],
     )
     chart = alt.Chart(df, title=title)
-    layers = [chart.mark_line().encode(**{k: v for k, v in enc.items() if k != "shape"}),
-              chart.mark_point(filled=True, size=40).encode(**enc)]
+    last = df.sort_values(x).groupby(series, as_index=False).tail(1)
+    layers = [chart.mark_line().encode(**enc),
+              chart.mark_point(filled=True, size=40).encode(**enc, shape=alt.Shape(f"{series}:N", **scales))]
+    for i, name in enumerate(order):  # labels stepped down so that close lines keep readable names
+        layers.append(alt.Chart(last[last[series] == name]).mark_text(align="left", dx=8, dy=14 * i - 7,
+                                                                      fontSize=11).encode(
+            x=enc["x"], y=enc["y"], text=f"{series}:N", color=enc["color"]))
     if breaks:
         marks = pd.DataFrame({x: list(breaks), "label": list(breaks.values())})
         rule = alt.Chart(marks).encode(x=alt.X(f"{x}:O"))
         layers += [rule.mark_rule(color="#555", strokeDash=[2, 2]),
                    rule.mark_text(align="left", dx=4, dy=-4, baseline="top", fontSize=10, color="#333").encode(
                        text="label:N", y=alt.value(0))]
-    return alt.layer(*layers).properties(width=480, height=260, description=description)
+    return alt.layer(*layers).properties(width=420, height=260, description=description,
+                                         padding={"right": 140})
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, title: str, description: str,

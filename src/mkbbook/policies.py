@@ -447,9 +447,9 @@ def timeline_spans(df: pd.DataFrame, until: int) -> pd.DataFrame:
 
 # CBS size classes (werkzame personen) in display order, with the Dutch label the book shows.
 CBS_SIZE_LABELS = {
-    "2": "2", "3-5": "3 tot 5", "5-10": "5 tot 10", "2-10": "2 tot 10", "10-20": "10 tot 20",
-    "10-50": "10 tot 50", "20-50": "20 tot 50", "50-100": "50 tot 100", "50-250": "50 tot 250",
-    "2 of meer": "2 of meer (alle)",
+    "2": "2 personen", "3-5": "3 tot 5 personen", "5-10": "5 tot 10 personen", "2-10": "2 tot 10 personen",
+    "10-20": "10 tot 20 personen", "10-50": "10 tot 50 personen", "20-50": "20 tot 50 personen",
+    "50-100": "50 tot 100 personen", "50-250": "50 tot 250 personen", "2 of meer": "alle (2 of meer personen)",
 }
 SELF_ASSESSED = "mate van digitalisering (eigen inschatting)"
 DIGITISATION_LEVELS = ("niet gedigitaliseerd", "nauwelijks gedigitaliseerd", "gemiddeld gedigitaliseerd",

@@ -260,6 +260,8 @@ def test_label():
     assert ini.label("support_types", "studentenprojecten") == "projecten met studenten"
     assert ini.label("status", "beeindigd") == "beëindigd"
     assert ini.label("target_sectors", "M-N") == "zakelijke dienstverlening"
+    assert ini.label("target_size_classes", "zzp") == "zzp (1 persoon)"
+    assert ini.label("target_size_classes", "klein") == "klein (10–49)"
     assert ini.label("level", "regionaal") == "regionaal"   # not listed: shown as it is
     assert ini.label("status", None) == "onbekend"
     assert ini.label("reach_mkb", pd.NA) == "onbekend"

@@ -6,6 +6,7 @@
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const zlib = require('zlib');
 
 const CHROMIUM = process.env.MKB_CHROMIUM || '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -38,10 +39,16 @@ async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
 }
 
-// Serve `root` on 127.0.0.1; `bytes` counts what was sent (headers + bodies) since the last reset.
+// Text is sent gzip-compressed to a browser that asks for it, as web servers (GitHub Pages, a
+// government CMS) do; fonts and images are compressed already.
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg)/;
+
+// Serve `root` on 127.0.0.1. stats.bytes counts what went over the wire (headers + bodies) since
+// the last reset, stats.rawBytes the same files uncompressed.
 function serve(root) {
   root = path.resolve(root);
-  const stats = { bytes: 0, requests: [] };
+  const stats = { bytes: 0, rawBytes: 0, requests: [] };
+  const gzipped = new Map();
   const server = http.createServer((req, res) => {
     let rel;
     try {
@@ -62,16 +69,22 @@ function serve(root) {
       return;
     }
     const body = fs.readFileSync(file);
-    const headers = {
-      'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
-      'Content-Length': body.length,
-      'Cache-Control': 'no-store',
-    };
+    const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+    const headers = { 'Content-Type': type, 'Cache-Control': 'no-store' };
+    let payload = body;
+    if (COMPRESSIBLE.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      if (!gzipped.has(file)) gzipped.set(file, zlib.gzipSync(body, { level: 6 }));
+      payload = gzipped.get(file);
+      headers['Content-Encoding'] = 'gzip';
+      headers.Vary = 'Accept-Encoding';
+    }
+    headers['Content-Length'] = payload.length;
     res.writeHead(200, headers);
-    res.end(body);
+    res.end(payload);
     const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 17);
-    stats.bytes += body.length + headerBytes;
-    stats.requests.push({ url: req.url, status: 200, bytes: body.length, type: headers['Content-Type'] });
+    stats.bytes += payload.length + headerBytes;
+    stats.rawBytes += body.length;
+    stats.requests.push({ url: req.url, status: 200, bytes: payload.length, rawBytes: body.length, type });
   });
   return new Promise((resolve, reject) => {
     server.on('error', reject);
@@ -79,7 +92,7 @@ function serve(root) {
       const origin = `http://127.0.0.1:${server.address().port}`;
       resolve({
         server, origin, stats,
-        reset() { stats.bytes = 0; stats.requests = []; },
+        reset() { stats.bytes = 0; stats.rawBytes = 0; stats.requests = []; },
         close() { return new Promise((done) => server.close(done)); },
       });
     });

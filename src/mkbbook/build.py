@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ BUILD_DIR = Path(os.environ.get("MKB_BUILD_DIR") or REPO_ROOT / "_build")  # ben
 EDITIONS_DIR = BUILD_DIR / "editions"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 CHAPTER_DIR = "book/chapters"  # inside an edition's src/
+PDF_NAME = "mkb-digitalisering.pdf"  # the whole book (make pdf), at the root of the site
 PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "pandas", "geopandas", "altair", "vl-convert-python",
             "papermill", "nbval"]
 
@@ -235,6 +238,28 @@ def _git_commit() -> str:
         return "onbekend"
 
 
+def notebook_archive(edition: Edition) -> Path:
+    return edition.src / CHAPTER_DIR / f"notebooks-{edition.region}-{edition.year}.zip"
+
+
+def write_notebook_archive(edition: Edition) -> Path:
+    """A zip of the edition's executed notebooks and the CSV files of their figures, for researchers
+    (linked from the colophon). Same content, same bytes: entries are sorted and dated 1980-01-01."""
+    chapter_dir = edition.src / CHAPTER_DIR
+    files = [chapter_dir / f"{name}.ipynb" for name in chapters()] + sorted(_files(chapter_dir / "data", "*.csv"))
+    readme = (f"Uitgevoerde notebooks van de editie {edition.region} {edition.year}.\n"
+              f"Opnieuw maken: make book REGION={edition.region} YEAR={edition.year}\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for arcname, data in [("LEESMIJ.txt", readme)] + [(f.relative_to(chapter_dir).as_posix(), f.read_bytes())
+                                                         for f in files if f.exists()]:
+            info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(info, data)
+    _write_if_changed(notebook_archive(edition), buffer.getvalue())
+    return notebook_archive(edition)
+
+
 def write_colophon(edition: Edition, region_name: str, snapshot: mirror.Snapshot) -> None:
     """The colophon page: parameters, data snapshot, package versions, commit and build date."""
     rows = "\n".join(f"| `{name}` | `{digest[:16]}…` |" for name, digest in sorted(snapshot.checksums.items()))
@@ -252,6 +277,13 @@ Deze editie van het boek is gemaakt met de volgende instellingen en gegevens.
 | Git-commit | `{_git_commit()}` |
 
 Opnieuw maken: `make book REGION={edition.region} YEAR={edition.year}`.
+
+## Downloads
+
+- {{download}}`De uitgevoerde notebooks van deze editie (zip) <../chapters/{notebook_archive(edition).name}>`,
+  met de CSV-bestanden achter de figuren: voor wie de berekeningen wil nalopen of hergebruiken.
+- <span class="mkb-web-only"><a href="../../{PDF_NAME}">Het hele boek als pdf ({PDF_NAME})</a>, om te printen
+  of offline te lezen.</span>
 
 ## Gegevens (datasnapshot)
 
@@ -338,6 +370,7 @@ def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUI
         sync_sources(edition, area.name)
         write_colophon(edition, area.name, snapshot)
         executed = execute_notebooks(edition, code_fingerprint(snapshot), jobs or os.cpu_count() or 1)
+        write_notebook_archive(edition)
         ran = run_sphinx(edition, strict)
         if out is not None:
             publish(edition, Path(out))

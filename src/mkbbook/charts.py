@@ -36,6 +36,8 @@ def _theme():
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
         "title": {"fontSize": 15, "anchor": "start", "color": "#111", "subtitleColor": "#333"},
         "range": {"category": PALETTE},
+        # Dutch number format in axes, labels and tooltips: 1.234,5
+        "locale": {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}},
     }}
 
 

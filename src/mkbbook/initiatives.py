@@ -379,12 +379,14 @@ AMBITION_SOURCE = "https://www.birch.nl/cases/digitaliseringstransitie-mkb-regio
 # Levels shown side by side: the region's own offer against what is open to every Dutch firm.
 LEVEL_GROUPS: dict[str, tuple] = {"regionaal": ("regionaal",), "nationaal of Europees": ("nationaal", "europees")}
 
+# Working persons per size class (as in the guide book/appendix/initiatief-toevoegen.md).
+SIZE_RANGES = {"zzp": "1", "micro": "2–9", "klein": "10–49", "middelgroot": "50–249"}
+
 # Dutch display labels per column (values not listed are shown as they are).
 LABELS: dict[str, dict[str, str]] = {
     "level": {"regionaal": "regionaal", "nationaal": "nationaal", "europees": "Europees"},
     "support_types": {"studentenprojecten": "projecten met studenten", "voucher_subsidie": "voucher of subsidie"},
-    "target_size_classes": {"zzp": "zzp (1 persoon)", "micro": "micro (2–9)", "klein": "klein (10–49)",
-                            "middelgroot": "middelgroot (50–249)"},
+    "target_size_classes": {"zzp": "zzp (1 persoon)", **{c: f"{c} ({SIZE_RANGES[c]})" for c in SIZE_CLASSES[1:]}},
     "target_sectors": {**{g: name.lower() for g, name in SECTOR_GROUPS.items()}, ALL_SECTORS: "alle sectoren"},
     "status": {"beeindigd": "beëindigd"},
     "reach_scope": {"regionaal": "eigen werkgebied", "nationaal": "heel Nederland"},

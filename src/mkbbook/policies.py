@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .dutch import join_nl  # noqa: F401  (used here and by the policy chapter)
 from .errors import DataError
 from .paths import DATA_DIR
 from .schema import Field, load_register
@@ -336,14 +337,6 @@ def load_nl_monitoring(path=DATA_DIR / "nl_mkb_digitalisering_monitoring.csv") -
 # Government levels as shown in tables and charts (the register keeps the codes of LEVELS).
 LEVEL_LABELS = {"EU": "EU", "Rijk": "Rijk", "provincie": "Provincie", "regio": "Regio", "gemeente": "Gemeente"}
 LOCAL_LEVELS = ("provincie", "regio", "gemeente")
-
-
-def join_nl(items) -> str:
-    """Dutch enumeration: [] → '', ['a'] → 'a', ['a', 'b'] → 'a en b', ['a', 'b', 'c'] → 'a, b en c'."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
 
 
 def theme_labels(codes) -> str:

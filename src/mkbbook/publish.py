@@ -10,32 +10,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 from myst_nb import glue
 
+from .dutch import fmt_dec, fmt_int, fmt_pct, join_nl  # noqa: F401  (re-exported for notebooks)
+
 DOWNLOAD_DIR = Path("data")  # relative to the executed notebook: the book serves it with the page
-
-
-def fmt_int(value) -> str:
-    """202045 -> '202.045' (Dutch thousands separator)."""
-    return f"{round(value):,d}".replace(",", ".")
-
-
-def fmt_dec(value, digits: int = 1) -> str:
-    """12.345 -> '12,3' (Dutch decimal comma, thousands with a dot)."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(value, digits: int = 1, signed: bool = False) -> str:
-    """A percentage already in % units: 12.34 -> '12,3%'; signed adds '+' to gains."""
-    text = fmt_dec(value, digits) + "%"
-    return ("+" + text) if signed and value > 0 else text
-
-
-def join_nl(items) -> str:
-    """['a', 'b', 'c'] -> 'a, b en c' (Dutch enumeration); '' for no items."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
 
 
 def or_unknown(value, fmt=None) -> str:
@@ -48,6 +25,12 @@ def or_unknown(value, fmt=None) -> str:
 def glue_text(key: str, text) -> None:
     """Store a value for the prose ({glue:text}`key`) without showing it here."""
     glue(key, str(text), display=False)
+
+
+def glue_markdown(key: str, text: str) -> None:
+    """Store a computed sentence for the prose ({glue:md}`key`); unlike {glue:text} it is not bold,
+    so mark the numbers in it with **…** where they should stand out."""
+    glue(key, Markdown(text), display=False)
 
 
 def _slug(key: str) -> str:

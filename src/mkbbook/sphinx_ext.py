@@ -13,19 +13,26 @@ from the site itself:
 - a script or stylesheet from another site (e.g. MathJax, which Sphinx adds from
   a CDN to pages with LaTeX math) is a build warning, so an error in strict builds.
 
+The theme's download menu offers the whole book as a PDF (made by `make pdf`,
+at the root of the site) next to printing the page.
+
 It also puts ``templates/`` first on the template path: a few theme templates
-with an accessibility fix (see the comment in each).
+with an accessibility fix (see the comment in each), and draws the toggle of a
+hidden code cell without myst-nb's aria-label "Toggle hidden content", which is
+English and not the visible text (WCAG 2.5.3 Label in Name): its name is now the
+visible prompt ("Toon de code").
 """
 
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
-CHART_SCRIPT = "vendor/vega-bundle.js"
+CHART_SCRIPT = "_static/vendor/vega-bundle.js"  # html_js_files entry, as the page context names it
 FONTAWESOME_JS = re.compile(r'[ \t]*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>\n?')
 
 
@@ -47,13 +54,36 @@ def strip_thebe(app, pagename, templatename, context, doctree):
 def only_needed_scripts(app, pagename, templatename, context, doctree):
     """The chart runtime only where a chart is; warn about anything loaded from another site."""
     if "script_files" in context and 'class="mkb-chart"' not in context.get("body", ""):
-        context["script_files"] = [s for s in context["script_files"] if _name(s) != CHART_SCRIPT]
+        context["script_files"] = [s for s in context["script_files"] if not _name(s).endswith(CHART_SCRIPT)]
+    # Jupyter Book makes Sphinx add MathJax to every singlehtml page (the PDF edition), math or not.
+    mathjax = getattr(app.config, "mathjax_path", None)
+    if mathjax and "script_files" in context and not app.env.get_domain("math").has_equations():
+        context["script_files"] = [s for s in context["script_files"] if _name(s) != mathjax]
     for asset in list(context.get("script_files", [])) + list(context.get("css_files", [])):
         name = _name(asset)
         if name.startswith(("http://", "https://", "//")):
             logger.warning("page %s would load %s from another site; the book must work offline "
                            "(for math: write it as text, Sphinx loads MathJax from a CDN)", pagename, name,
                            location=pagename)
+
+
+def book_pdf_button(app, pagename, templatename, context, doctree):
+    """Put "Het hele boek (pdf)" first in the theme's download menu; its ".pdf" printed only the page."""
+    if app.builder.name != "html":
+        return
+    from .build import PDF_NAME
+
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for button in group.get("buttons", []):
+            if button.get("label") == "download-pdf-button":
+                button.update(text="deze pagina afdrukken", tooltip="Deze pagina afdrukken of als pdf bewaren",
+                              icon="fas fa-print")
+        group["buttons"].insert(0, {
+            "type": "link", "url": context["pathto"](PDF_NAME, 1), "text": "het hele boek (.pdf)",
+            "tooltip": "Download het hele boek als pdf", "icon": "fas fa-file-pdf", "label": "download-book-pdf-button",
+        })
 
 
 def drop_fontawesome_js(app, exception):
@@ -67,13 +97,26 @@ def drop_fontawesome_js(app, exception):
             page.write_text(new, encoding="utf-8")
 
 
+def visit_hidden_cell(self, node):
+    """myst-nb's visit_HideCellInput, without the aria-label on <summary>."""
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
 def our_templates_first(app, config):
     config.templates_path.insert(0, str(Path(__file__).with_name("templates")))
 
 
 def setup(app):
+    app.setup_extension("myst_nb")
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     app.connect("config-inited", our_templates_first)
     app.connect("html-page-context", strip_thebe, priority=900)
     app.connect("html-page-context", only_needed_scripts, priority=901)
+    app.connect("html-page-context", book_pdf_button, priority=902)
     app.connect("build-finished", drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

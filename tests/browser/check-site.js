@@ -14,7 +14,6 @@
 
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
 const { launch, serve, blockOthers, requireModule } = require('../../tools/browser');
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
@@ -140,6 +139,9 @@ function chartFacts() {
       title: svg ? [...svg.querySelectorAll('.role-title-text text')].map((t) => t.textContent).join(' ').trim() : '',
       background: getComputedStyle(chart).backgroundColor,
       worstTextContrast: worstContrast === null ? null : Math.round(worstContrast * 100) / 100,
+      // the colours the chart is drawn in: the same in light and dark mode when the theme leaves charts alone
+      colours: svg ? [...new Set([...svg.querySelectorAll('text, path, rect, line, circle')]
+        .map((el) => `${getComputedStyle(el).fill}|${getComputedStyle(el).stroke}`))].sort() : [],
       svgAriaHidden: svg ? svg.getAttribute('aria-hidden') : null,
       focusable: chart.querySelectorAll('a[href], button, input, [tabindex]:not([tabindex="-1"])').length,
     };
@@ -240,16 +242,6 @@ function shotPath(dir, rel, suffix) {
   return file;
 }
 
-function gzipSize(site, requests) {
-  let total = 0;
-  for (const r of requests) {
-    if (r.status !== 200) continue;
-    const file = path.join(site, decodeURIComponent(new URL(r.url, 'http://x').pathname));
-    try { total += zlib.gzipSync(fs.readFileSync(file), { level: 6 }).length; } catch (e) { /* ignore */ }
-  }
-  return total;
-}
-
 function kindOf(type) {
   if (!type) return 'other';
   if (type.startsWith('text/html')) return 'html';
@@ -280,8 +272,8 @@ async function checkOverHttp(browser, srv, site, rel, opts) {
     const requests = srv.stats.requests.slice();
     const byKind = {};
     for (const r of requests) byKind[kindOf(r.type)] = (byKind[kindOf(r.type)] || 0) + r.bytes;
-    result.weight = { bytes: srv.stats.bytes, gzipBytes: gzipSize(site, requests), requests: requests.length, byKind,
-      files: requests.map((r) => ({ url: r.url.split('?')[0], bytes: r.bytes })) };
+    result.weight = { bytes: srv.stats.bytes, uncompressedBytes: srv.stats.rawBytes, requests: requests.length, byKind,
+      files: requests.map((r) => ({ url: r.url.split('?')[0], bytes: r.bytes, uncompressed: r.rawBytes })) };
     result.charts = await page.evaluate(chartFacts);
     result.chartAccessibility = await chartAccessibility(context, page, result.charts);
     const facts = await page.evaluate(pageFacts);
@@ -321,7 +313,10 @@ async function checkOverHttp(browser, srv, site, rel, opts) {
     await settle(page);
     const facts = await page.evaluate(pageFacts);
     result.dark = { theme: facts.theme, charts: await page.evaluate(chartFacts), axe: await runAxe(page), ...rec };
-    if (result.charts.length) await page.screenshot({ path: shotPath(opts.screenshots, rel, '.dark'), fullPage: false });
+    if (result.charts.length) {
+      await page.locator('.mkb-chart').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shotPath(opts.screenshots, rel, '.dark'), fullPage: false });
+    }
     await context.close();
   }
 
@@ -344,9 +339,18 @@ async function checkOverHttp(browser, srv, site, rel, opts) {
           if (!wide.some((w) => w.el.contains(el))) wide.push({ el, right: Math.round(r.right) });
         }
       }
+      // text cut off at the screen edge (a long word in a heading, say), outside scrollable boxes
+      const clipped = [];
+      for (const el of document.querySelectorAll('.bd-article :is(h1, h2, h3, h4, p, li, dt, dd, caption, figcaption)')) {
+        if (el.closest('pre, .highlight, table, .mkb-chart, .pst-scrollable-table-container')) continue;
+        if (el.scrollWidth > el.clientWidth + 1 && el.getBoundingClientRect().width > 0) {
+          clipped.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 60)}" (${el.scrollWidth} > ${el.clientWidth})`);
+        }
+      }
       return {
         viewport: width,
         scrollWidth: document.documentElement.scrollWidth,
+        clipped: clipped.slice(0, 10),
         overflowing: wide.slice(0, 5).map((w) => `${w.el.tagName.toLowerCase()}${w.el.id ? '#' + w.el.id : ''}.${[...w.el.classList].join('.')} right=${w.right}`),
       };
     });
@@ -412,12 +416,19 @@ async function main() {
   fs.writeFileSync(opts.report, JSON.stringify(report, null, 1));
   const weights = {};
   for (const [rel, e] of Object.entries(report.pages)) {
-    if (e.weight) weights[rel] = { bytes: e.weight.bytes, gzip_bytes: e.weight.gzipBytes, requests: e.weight.requests, by_kind: e.weight.byKind };
+    if (e.weight) {
+      weights[rel] = { bytes: e.weight.bytes, uncompressed_bytes: e.weight.uncompressedBytes, requests: e.weight.requests,
+        by_kind: e.weight.byKind };
+    }
   }
   const largest = Object.entries(weights).sort((a, b) => b[1].bytes - a[1].bytes)[0];
   fs.writeFileSync(opts.weights, JSON.stringify({
-    note: 'Bytes the page transferred from an uncompressed local server (HTML, scripts, CSS, fonts, images, data) with an empty cache; gzip_bytes: the same files gzip-compressed, as most web servers send them.',
-    largest: largest ? { page: largest[0], bytes: largest[1].bytes } : null,
+    note: 'bytes: what loading the page transferred with an empty cache (HTML, scripts, CSS, fonts, images, '
+      + 'data; headers included), from a local server that gzips text as web servers do; '
+      + 'uncompressed_bytes: the same files as they are on disk (what a reader opening the folder loads).',
+    largest: largest ? { page: largest[0], bytes: largest[1].bytes, uncompressed_bytes: largest[1].uncompressed_bytes } : null,
+    largest_uncompressed: Object.entries(weights).map(([p, w]) => ({ page: p, uncompressed_bytes: w.uncompressed_bytes }))
+      .sort((a, b) => b.uncompressed_bytes - a.uncompressed_bytes)[0] || null,
     pages: weights,
   }, null, 1));
 }

@@ -1,0 +1,28 @@
+"""Dutch number and list formatting for the book's text, tables and captions."""
+
+from __future__ import annotations
+
+
+def fmt_int(value) -> str:
+    """202045 -> '202.045' (Dutch thousands separator)."""
+    return f"{round(value):,d}".replace(",", ".")
+
+
+def fmt_dec(value, digits: int = 1) -> str:
+    """12.345 -> '12,3' (Dutch decimal comma, thousands with a dot)."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_pct(value, digits: int = 1, signed: bool = False) -> str:
+    """A percentage already in % units: 12.34 -> '12,3%'; signed adds '+' to gains."""
+    text = fmt_dec(value, digits) + "%"
+    return ("+" + text) if signed and value > 0 else text
+
+
+def join_nl(items) -> str:
+    """['a', 'b', 'c'] -> 'a, b en c' (Dutch enumeration); '' for no items."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]

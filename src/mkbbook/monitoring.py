@@ -38,28 +38,24 @@ SPLITS = ("by_size_class", "by_sector", "by_municipality")
 OPTIONAL_DETAILS = SPLITS + ("support_type",)
 
 
-def _f(name, kind, required=False, choices=None, help=""):
-    return Field(name, kind, required, frozenset(choices) if choices else None, help)
-
-
 MONITORING_FIELDS: list[Field] = [
-    _f("id", "str", True, help="a unique slug such as 'mkb-werkplaats-utrecht-2025'"),
-    _f("initiative", "str", True, help="the id of the initiative in data/initiatives.yml"),
-    _f("year", "int", True, help="the calendar year the numbers are about, e.g. 2025"),
-    _f("helped", "int", True, help="the number of mkb'ers helped in that year (0 or more)"),
-    _f("by_size_class", "count_map", False, SIZE_KEYS,
+    Field("id", "str", True, help="a unique slug such as 'mkb-werkplaats-utrecht-2025'"),
+    Field("initiative", "str", True, help="the id of the initiative in data/initiatives.yml"),
+    Field("year", "int", True, help="the calendar year the numbers are about, e.g. 2025"),
+    Field("helped", "int", True, help="the number of mkb'ers helped in that year (0 or more)"),
+    Field("by_size_class", "count_map", False, SIZE_KEYS,
        "mkb'ers helped per size class, e.g. {zzp: 10, micro: 25}; leave out when unknown"),
-    _f("by_sector", "count_map", False, SECTOR_KEYS,
+    Field("by_sector", "count_map", False, SECTOR_KEYS,
        "mkb'ers helped per sector group, e.g. {F: 12, G-I: 30}; leave out when unknown"),
-    _f("by_municipality", "count_map", False,
+    Field("by_municipality", "count_map", False,
        help="mkb'ers helped per 2025 municipality code, e.g. {GM0344: 40}; leave out when unknown"),
-    _f("support_type", "code_list", False, SUPPORT_TYPES, "the kinds of help given that year"),
-    _f("source", "str", True,
+    Field("support_type", "code_list", False, SUPPORT_TYPES, "the kinds of help given that year"),
+    Field("source", "str", True,
        help="the https:// address of the report, or a description of the internal report "
             "(title, organisation, date)"),
-    _f("reported_by", "str", True, help="the organisation or person that supplied the numbers"),
-    _f("date", "date", True, help="the date of the report, as YYYY-MM-DD"),
-    _f("note", "str"),
+    Field("reported_by", "str", True, help="the organisation or person that supplied the numbers"),
+    Field("date", "date", True, help="the date of the report, as YYYY-MM-DD"),
+    Field("note", "str"),
 ]
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

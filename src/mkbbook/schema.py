@@ -39,6 +39,8 @@ class Field:
     help: str = ""
 
     def __post_init__(self):
+        if self.choices is not None and not isinstance(self.choices, frozenset):
+            object.__setattr__(self, "choices", frozenset(self.choices))  # accept any iterable
         if self.kind not in KINDS:
             raise ValueError(f"unknown field kind {self.kind!r}")
 

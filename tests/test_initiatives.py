@@ -384,3 +384,11 @@ def test_benchmark_comparison():
     assert ini.benchmark_comparison(ini.load_benchmarks(BENCHMARKS), ambition=200).loc[0, "pct_of_ambition"] == pytest.approx(110.0)
     with pytest.raises(ValueError):
         ini.benchmark_comparison(ini.load_benchmarks(BENCHMARKS), ambition=0)
+
+
+def test_count_by_on_a_region_without_regional_initiatives(df):
+    """A province outside Utrecht has no regional initiatives: counts are zero, not an error."""
+    empty = df.iloc[0:0]
+    assert ini.count_by(empty, "focus")["initiatives"].sum() == 0
+    assert ini.count_by(empty, "support_types")["initiatives"].sum() == 0
+    assert ini.count_by_level_group(empty, "focus")["initiatives"].sum() == 0

@@ -32,10 +32,17 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-function rootPage(dir) {
+// The singlehtml page of the book, as a file at the root of `dir`: Sphinx writes it at the root
+// document's path (e.g. book/chapters/00_samenvatting.html) but with links relative to the root.
+// singlehtml has no search index, so the theme's search scripts are left out of the copy.
+function printPage(dir) {
   const index = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
   const m = index.match(/url=([^"]+)"/i);
-  return m ? m[1] : 'index.html';
+  const html = fs.readFileSync(path.join(dir, m ? m[1] : 'index.html'), 'utf8')
+    .replace(/<script src="[^"]*(searchtools|language_data)\.js"><\/script>\s*/g, '')
+    .replace(/<script src="[^"]*searchindex\.js"><\/script>\s*/g, '');
+  fs.writeFileSync(path.join(dir, 'mkb-print.html'), html);
+  return 'mkb-print.html';
 }
 
 // Replace every rendered chart by a PNG of itself (run in the page).
@@ -115,14 +122,15 @@ function addFrontMatter(meta) {
 
 function pageTexts(pdf) {
   const txt = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8');
-  return txt.split('\f').map((p) => p.normalize('NFKC').replace(/\s+/g, ' '));
+  // compared without any white space: pdftotext puts spaces around inline code and breaks lines
+  return txt.split('\f').map((p) => p.normalize('NFKC').replace(/\s+/g, ''));
 }
 
 function locate(pages, entries, from) {
   const found = {};
   let at = from;
   for (const e of entries) {
-    const needle = e.title.normalize('NFKC').replace(/\s+/g, ' ');
+    const needle = e.title.normalize('NFKC').replace(/\s+/g, '');
     let page = -1;
     for (let i = at; i < pages.length; i++) {
       if (pages[i].includes(needle)) { page = i; break; }
@@ -159,7 +167,7 @@ async function main() {
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(`${srv.origin}/${rootPage(dir)}`, { waitUntil: 'load', timeout: 120000 });
+    await page.goto(`${srv.origin}/${printPage(dir)}`, { waitUntil: 'load', timeout: 120000 });
     await page.waitForLoadState('networkidle');
     await page.waitForFunction(() => [...document.querySelectorAll('.mkb-chart')].every((c) => c.querySelector('svg')),
       null, { timeout: 120000 });

@@ -246,8 +246,8 @@ def count_by(df: pd.DataFrame, column: str) -> pd.DataFrame:
     Columns: <column>, initiatives.
     """
     values = df[column]
-    unknown = int(values.map(_is_missing).sum())
-    known = values[~values.map(_is_missing)]
+    unknown = int(values.map(_is_missing).astype(bool).sum())  # astype: an empty selection sums to ""
+    known = values[~values.map(_is_missing).astype(bool)]
     if column in LIST_COLUMNS:
         known = known.map(lambda items: list(dict.fromkeys(items))).explode()
     counts = known.value_counts()

@@ -103,9 +103,11 @@ def profile(region: Region, year: int, base_year: int = dyn.FIRST_YEAR) -> Profi
     births_raw = mirror.load("cbs/oprichtingen_corop.csv")
     stock_corop = mirror.load("cbs/vestigingen_corop.csv")
     corops = tuple(sorted(region.corops))
+    corop_names = municipalities().drop_duplicates("coropcode").set_index("coropcode")["coropnaam"]
+    unit = ("COROP-gebied " + ", ".join(corop_names[c] for c in corops) if len(corops) <= 3
+            else f"{len(corops)} COROP-gebieden")
     births = pd.concat([
-        dyn.births_rate(births_raw, stock_corop, corops).rename("per_100").reset_index().assign(
-            eenheid="COROP " + ", ".join(corops) if len(corops) <= 3 else f"{len(corops)} COROP-gebieden"),
+        dyn.births_rate(births_raw, stock_corop, corops).rename("per_100").reset_index().assign(eenheid=unit),
         dyn.births_rate(births_raw, stock_corop).rename("per_100").reset_index().assign(eenheid="Nederland"),
     ], ignore_index=True)
 

@@ -10,7 +10,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 REGIONS ?= provincie-utrecht u16 regio-amersfoort foodvalley-utrecht
 
-.PHONY: book books provinces test check-data data env regions benchmark clean
+.PHONY: book books provinces test check-data data env regions benchmark clean pdf test-browser browser-deps
 
 # The environment is (re)installed when the pinned requirements change.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -43,10 +43,37 @@ data: env
 regions: env
 	$(PY) -m mkbbook regions
 
+# The whole suite: two strict book builds, unit/data/HTML tests and nbval, then the browser and PDF checks.
 test: env
 	$(PY) -m mkbbook build --region provincie-utrecht --year 2025 --out ""
 	$(PY) -m mkbbook build --region u16 --year 2025 --out ""
-	$(PY) -m pytest tests $(TEST_EDITION)/src/book/chapters $(NBVAL) -p no:cacheprovider
+	$(PY) -m pytest tests $(TEST_EDITION)/src/book/chapters $(NBVAL) -p no:cacheprovider \
+	  --ignore=tests/test_browser.py --ignore=tests/test_pdf.py
+	$(MAKE) test-browser REGION=provincie-utrecht YEAR=2025
+
+# Browser checks of every page and of the PDF edition (tests/test_browser.py, tests/test_pdf.py):
+# Debian's headless Chromium (never a browser download) driven by the npm packages pinned in
+# package-lock.json; poppler-utils reads the PDF back.
+SITE_EDITION := _build/editions/$(REGION)-$(YEAR)/_build/html
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+	  else echo "The browser and PDF checks need Debian's chromium and poppler-utils:"; \
+	    echo "  sudo apt-get install chromium poppler-utils"; exit 1; fi; fi
+
+# The whole book as one A4 PDF, _build/pdf/mkb-digitalisering.pdf, also put into the site it belongs to.
+pdf: env browser-deps node_modules/.installed
+	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
+	$(PY) -m mkbbook.pdf --region $(REGION) --year $(YEAR) --copy-to _build/html
+
+test-browser: pdf
+	MKB_REQUIRE_BROWSER=1 MKB_SITE=$(SITE_EDITION) $(PY) -m pytest tests/test_browser.py tests/test_pdf.py -p no:cacheprovider
 
 # Build-speed figures for the README (takes about half an hour; not part of CI).
 benchmark: env

@@ -58,7 +58,10 @@ async function rasterizeCharts(scale) {
     clone.setAttribute('width', width);
     clone.setAttribute('height', height);
     const img = new Image();
-    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(clone));
+    // Vega points gradients and clip paths at the page's own URL (url(http://...#gradient_0)); inside an
+    // image the SVG has no page, so those references must be local (url(#gradient_0)).
+    const xml = new XMLSerializer().serializeToString(clone).replace(/url\((['"]?)[^#)'"]*#/g, 'url($1#');
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(xml);
     await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(width * scale);
@@ -93,14 +96,20 @@ function addFrontMatter(meta) {
     copy.querySelectorAll('.headerlink').forEach((a) => a.remove());
     return copy.textContent.replace(/\s+/g, ' ').trim();
   };
+  // Section ids repeat across chapters in singlehtml (every chapter has a "kernboodschap"), so the
+  // headings get ids of their own for the links of the table of contents.
   const entries = [];
+  const add = (heading, level) => {
+    heading.id = `mkb-toc-${entries.length}`;
+    entries.push({ id: heading.id, title: text(heading), level });
+  };
   for (const doc of docs) {
     const heading = doc.querySelector(':scope > :is(h1, h2)');
     if (!heading) continue;
-    entries.push({ id: doc.id, title: text(heading), level: 1 });
+    add(heading, 1);
     for (const sub of doc.querySelectorAll(':scope > section')) {
       const h = sub.querySelector(':scope > :is(h2, h3)');
-      if (h) entries.push({ id: sub.id, title: text(h), level: 2 });
+      if (h) add(h, 2);
     }
   }
   const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));

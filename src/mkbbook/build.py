@@ -316,6 +316,10 @@ def run_sphinx(edition: Edition, strict: bool) -> bool:
     stamp = edition.root / "stamps" / "site.key"
     if (edition.html / "index.html").exists() and stamp.exists() and stamp.read_text() == key:
         return False
+    names = "\n".join(sorted(str(p.relative_to(edition.src)) for p in sources))
+    names_stamp = edition.root / "stamps" / "pages.key"
+    if names_stamp.exists() and names_stamp.read_text() != names:
+        shutil.rmtree(edition.root / "_build", ignore_errors=True)  # a page was removed: no stale pages
     log("building the book with Jupyter Book" + (" (warnings are errors)" if strict else ""))
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(edition.src),
            "--path-output", str(edition.root)]
@@ -328,6 +332,7 @@ def run_sphinx(edition: Edition, strict: bool) -> bool:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise BuildError(f"Jupyter Book failed (full log: {edition.root / 'sphinx.log'}):\n{tail}")
     stamp.write_text(key)
+    names_stamp.write_text(names)
     return True
 
 

@@ -2,7 +2,7 @@
 
 Jupyter Book 1 always loads sphinx-thebe, which adds an inline script twice
 (a console error) and points at a CDN; the book has no live kernels, so its
-scripts are removed from every page.
+scripts and stylesheet are removed from every page.
 
 The book is read offline and on phones, so every page loads only what it needs
 from the site itself:
@@ -10,6 +10,8 @@ from the site itself:
 - the chart runtime (vendor/vega-bundle.js) only on pages with a chart;
 - not the theme's fontawesome.js (1.5 MB: it swaps the icons for SVG; the
   theme's CSS already draws the same icons with its own web font);
+- not MathJax where the book has no math (Jupyter Book adds it to every
+  singlehtml page, the source of the PDF edition);
 - a script or stylesheet from another site (e.g. MathJax, which Sphinx adds from
   a CDN to pages with LaTeX math) is a build warning, so an error in strict builds.
 
@@ -47,8 +49,9 @@ def _name(asset) -> str:
 
 
 def strip_thebe(app, pagename, templatename, context, doctree):
-    if "script_files" in context:
-        context["script_files"] = [s for s in context["script_files"] if not _is_thebe(s)]
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [s for s in context[key] if not _is_thebe(s)]
 
 
 def only_needed_scripts(app, pagename, templatename, context, doctree):

@@ -13,6 +13,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { launch, serve, blockOthers, requireModule } = require('../../tools/browser');
 
@@ -110,23 +111,10 @@ async function settle(page) {
 
 // What the page shows of its charts (run in the page).
 function chartFacts() {
-  const luminance = (rgb) => {
-    const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const parse = (color) => (color.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
   return [...document.querySelectorAll('.mkb-chart')].map((chart) => {
     const svg = chart.querySelector('svg');
     const canvas = chart.querySelector('canvas');
     const box = (svg || canvas || chart).getBoundingClientRect();
-    const texts = svg ? [...svg.querySelectorAll('text')] : [];
-    let worstContrast = null;
-    for (const t of texts) {
-      const fill = parse(getComputedStyle(t).fill);
-      if (fill.length !== 3) continue;
-      const c = (1.05) / (luminance(fill) + 0.05); // against the chart's white background
-      if (worstContrast === null || c < worstContrast) worstContrast = c;
-    }
     return {
       id: chart.id,
       role: chart.getAttribute('role'),
@@ -138,7 +126,6 @@ function chartFacts() {
       height: Math.round(box.height),
       title: svg ? [...svg.querySelectorAll('.role-title-text text')].map((t) => t.textContent).join(' ').trim() : '',
       background: getComputedStyle(chart).backgroundColor,
-      worstTextContrast: worstContrast === null ? null : Math.round(worstContrast * 100) / 100,
       // the colours the chart is drawn in: the same in light and dark mode when the theme leaves charts alone
       colours: svg ? [...new Set([...svg.querySelectorAll('text, path, rect, line, circle')]
         .map((el) => `${getComputedStyle(el).fill}|${getComputedStyle(el).stroke}`))].sort() : [],
@@ -386,31 +373,46 @@ async function main() {
   requireModule('axe-core');
   fs.rmSync(opts.screenshots, { recursive: true, force: true });
   fs.mkdirSync(opts.screenshots, { recursive: true });
-  const srv = await serve(site);
   const browser = await launch();
   const report = { site, chromium: browser.version(), axeTags: AXE_TAGS, pages: {} };
   const started = Date.now();
-  try {
-    for (const rel of pages) {
-      const t0 = Date.now();
-      const html = fs.readFileSync(path.join(site, rel), 'utf8');
-      const target = redirectTarget(html);
-      let entry;
-      if (target) {
-        const file = path.join(path.dirname(path.join(site, rel)), target.split('#')[0]);
-        entry = { redirect: target, brokenLinks: fs.existsSync(file) ? [] : [`meta refresh ${target}: missing file`] };
-      } else {
-        entry = await checkOverHttp(browser, srv, site, rel, opts);
-        entry.file = await checkFromFolder(browser, site, rel);
+  // Two pages at a time, each worker with its own server, so that the bytes a server counts are one page's.
+  const workers = Number(process.env.MKB_BROWSER_WORKERS) || Math.min(2, os.cpus().length);
+  const queue = pages.slice();
+  async function worker() {
+    const srv = await serve(site);
+    try {
+      while (queue.length) {
+        const rel = queue.shift();
+        const t0 = Date.now();
+        const html = fs.readFileSync(path.join(site, rel), 'utf8');
+        const target = redirectTarget(html);
+        let entry;
+        try {
+          if (target) {
+            const file = path.join(path.dirname(path.join(site, rel)), target.split('#')[0]);
+            entry = { redirect: target, brokenLinks: fs.existsSync(file) ? [] : [`meta refresh ${target}: missing file`] };
+          } else {
+            entry = await checkOverHttp(browser, srv, site, rel, opts);
+            entry.file = await checkFromFolder(browser, site, rel);
+          }
+        } catch (err) {
+          entry = { error: String(err && err.stack ? err.stack : err) };  // the page's tests fail with this
+        }
+        entry.seconds = Math.round((Date.now() - t0) / 100) / 10;
+        report.pages[rel] = entry;
+        process.stderr.write(`[check-site] ${rel}: ${entry.seconds} s\n`);
       }
-      entry.seconds = Math.round((Date.now() - t0) / 100) / 10;
-      report.pages[rel] = entry;
-      process.stderr.write(`[check-site] ${rel}: ${entry.seconds} s\n`);
+    } finally {
+      await srv.close();
     }
+  }
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     await browser.close();
-    await srv.close();
   }
+  report.pages = Object.fromEntries(Object.entries(report.pages).sort(([a], [b]) => a.localeCompare(b)));
   report.seconds = Math.round((Date.now() - started) / 1000);
   fs.mkdirSync(path.dirname(opts.report), { recursive: true });
   fs.writeFileSync(opts.report, JSON.stringify(report, null, 1));

@@ -162,6 +162,23 @@ def _mark_plumbing(nb_path: Path) -> None:
     nbformat.write(nb, nb_path)
 
 
+def _ipc_kernel_manager():
+    """A kernel manager that talks to its kernel over local sockets in the scratch folder, not TCP
+    ports: parallel kernels cannot race for a port (papermill#511) and nothing listens on the network."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", **kwargs)
+
+        async def start_kernel(self, **kwargs):
+            # The kernel's own start-up and shutdown chatter is noise here; cell errors reach the notebook.
+            kwargs.setdefault("stderr", subprocess.DEVNULL)
+            return await super().start_kernel(**kwargs)
+
+    return IPCKernelManager
+
+
 def execute_notebook(name: str, edition: Edition, key: str) -> str:
     """Run notebooks/<name>.ipynb with papermill in a scratch folder; move the results in on success."""
     import papermill
@@ -175,7 +192,7 @@ def execute_notebook(name: str, edition: Edition, key: str) -> str:
             try:
                 papermill.execute_notebook(str(NOTEBOOK_DIR / f"{name}.ipynb"), str(out), parameters=edition.params,
                                            cwd=str(scratch), kernel_name="python3", progress_bar=False,
-                                           log_output=False)
+                                           log_output=False, kernel_manager_class=_ipc_kernel_manager())
                 break
             except papermill.PapermillExecutionError:
                 raise

@@ -135,7 +135,7 @@ def sync_sources(edition: Edition, region_name: str) -> None:
 
 def _cached_vega_bundle() -> bytes:
     """The chart scripts, made once per version of vl-convert and of our wrapper (takes seconds)."""
-    from .charts import BUNDLE_REVISION, vega_bundle
+    from .vega import BUNDLE_REVISION, vega_bundle
 
     path = BUILD_DIR / "vendor" / f"vega-bundle-{metadata.version('vl-convert-python')}-r{BUNDLE_REVISION}.js"
     if not path.exists():

@@ -17,8 +17,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-VEGA_LITE_VERSION = "6.4"  # the Vega-Lite major.minor that altair 6.3 emits
-BUNDLE_REVISION = 4  # bump when vega_bundle() changes
+from .vega import VEGA_LITE_VERSION
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -80,15 +79,6 @@ def enable() -> None:
     alt.renderers.enable("mkbbook")
     alt.theme.register("mkbbook", enable=True)(_theme)
     alt.data_transformers.disable_max_rows()
-
-
-def vega_bundle() -> str:
-    """The Vega, Vega-Lite and Vega-Embed scripts as one file, from the vl-convert package.
-
-    The bundle declares top-level constants; wrapped in a function they cannot
-    clash with other scripts of the page. It still sets window.vegaEmbed.
-    """
-    return "(function () {\n" + vlc.javascript_bundle(vl_version=VEGA_LITE_VERSION) + "\n})();\n"
 
 
 # --- Chart factories -------------------------------------------------------------------

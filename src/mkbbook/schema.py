@@ -17,6 +17,7 @@ import yaml
 
 from .errors import DataError
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there: faster
 KINDS = ("str", "int", "float", "date", "url", "str_list", "url_list", "code_list", "dict_list", "count_map")
 
 
@@ -51,7 +52,7 @@ def read_yaml_list(path: Path) -> list:
     if not path.exists():
         raise DataError(path, "file not found", fix="restore the file from git or check the path")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -43,7 +43,7 @@ def test_every_figure_and_table_has_caption_source_and_download(site, name):
     text = " ".join(soup.get_text(" ").split())
     chart_divs = soup.select("div.mkb-chart")
     tables = soup.select("table")
-    downloads = [a for a in soup.select("a.download") if "Download de data" in a.get_text()]
+    downloads = [a for a in soup.select("a.download") if "Download de gegevens" in a.get_text()]
     for div in chart_divs:
         assert div.get("aria-label", "").strip(), "chart without a text alternative"
         assert div.get("role") == "img"

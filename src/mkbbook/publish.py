@@ -11,8 +11,7 @@ from IPython.display import Markdown, display
 from myst_nb import glue
 
 from .dutch import fmt_dec, fmt_int, fmt_pct, join_nl  # noqa: F401  (re-exported for notebooks)
-
-DOWNLOAD_DIR = Path("data")  # relative to the executed notebook: the book serves it with the page
+from .result import DOWNLOAD_DIR, Figure, Md, Table, esc
 
 
 def or_unknown(value, fmt=None) -> str:
@@ -40,15 +39,27 @@ def _slug(key: str) -> str:
 def _write_csv(data: pd.DataFrame, key: str) -> Path:
     DOWNLOAD_DIR.mkdir(exist_ok=True)
     path = DOWNLOAD_DIR / f"{_slug(key)}.csv"
-    data.to_csv(path, index=False, float_format="%.4g", lineterminator="\n")
+    write_csv(data, path)
     return path
+
+
+def write_csv(data: pd.DataFrame, path: Path) -> None:
+    """The exact data: full precision (shortest repr that round-trips), whole numbers as integers."""
+    out = data.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_float_dtype(values) and values.notna().any():
+            finite = values.dropna()
+            if (finite == finite.round()).all() and finite.abs().max() < 2**53:
+                out[col] = values.round().astype("Int64")  # a count that went through float stays whole
+    out.to_csv(path, index=False, lineterminator="\n")
 
 
 def _footer(kind: str, key: str, caption: str, source: str, path: Path, note: str = "") -> str:
     lines = [f"({kind}-{_slug(key)})=", f"**{caption}**", "", f"Bron: {source}"]
     if note:
         lines += ["", f"*Let op:* {note}"]
-    lines += ["", f"{{download}}`Download de data (CSV) <{path.as_posix()}>`"]
+    lines += ["", f"{{download}}`Download de gegevens (CSV) <{path.as_posix()}>`"]
     return "\n".join(lines)
 
 
@@ -84,10 +95,48 @@ def table(shown: pd.DataFrame, data: pd.DataFrame, key: str, *, caption: str, so
     text += f"\nBron: {source}"
     if note:
         text += f"\n\n*Let op:* {note}"
-    text += f"\n\n{{download}}`Download de data (CSV) <{path.as_posix()}>`"
+    text += f"\n\n{{download}}`Download de gegevens (CSV) <{path.as_posix()}>`"
     display(Markdown(text))
 
 
 def note(text: str) -> None:
     """A short remark for the reader (a data break, a limit of the data)."""
     display(Markdown(f":::{{note}}\n{text}\n:::"))
+
+
+def _cell(value) -> str:
+    """A table cell: Md as is, everything else escaped; missing values read 'onbekend'."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return "onbekend"
+    if isinstance(value, Md):
+        return value.replace("|", "\\|").replace("\n", " ")
+    return esc(value)
+
+
+def safe_markdown_table(df: pd.DataFrame) -> str:
+    """A pipe table whose cells from data show literally (see mkbbook.result)."""
+    header = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def show_figure(fig: Figure, key: str) -> None:
+    """Display a Figure of a chapter result: chart, caption, source line, remark, CSV download."""
+    from . import charts
+
+    path = _write_csv(fig.data, key)
+    display(charts.render(fig.spec), raw=True)
+    display(Markdown(_footer("fig", key, "Figuur: " + fig.caption, fig.source, path, fig.note)))
+
+
+def show_table(tab: Table, key: str) -> None:
+    """Display a Table of a chapter result (numbered, with caption) and write its exact data as CSV."""
+    path = _write_csv(tab.data, key)
+    text = "\n".join([f":::{{table}} {tab.caption}", f":name: tab-{_slug(key)}", "",
+                      safe_markdown_table(tab.shown), ":::", ""])
+    text += f"\nBron: {tab.source}"
+    if tab.note:
+        text += f"\n\n*Let op:* {tab.note}"
+    text += f"\n\n{{download}}`Download de gegevens (CSV) <{path.as_posix()}>`"
+    display(Markdown(text))

@@ -171,7 +171,7 @@ def test_figures_and_tables_have_source_and_csv_download(report, page):
     for figure in e["figures"]:
         assert figure["source"], f"{figure['name']}: no 'Bron:' line between it and the next figure or table"
         assert figure["download"], f"{figure['name']}: no download link before the next figure or table"
-        assert figure["download"].endswith(".csv") and "Download de data" in figure["downloadText"], figure
+        assert figure["download"].endswith(".csv") and "Download de gegevens" in figure["downloadText"], figure
 
 
 @parametrize_pages

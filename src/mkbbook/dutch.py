@@ -26,3 +26,21 @@ def join_nl(items) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def plural(n, one: str, many: str, *, with_number: bool = True) -> str:
+    """A count with the right noun: plural(1, "gemeente", "gemeenten") -> '1 gemeente';
+    plural(3, ...) -> '3 gemeenten'; plural(0, ...) -> '0 gemeenten'. with_number=False gives the noun only."""
+    word = one if n == 1 else many
+    return f"{fmt_int(n)} {word}" if with_number else word
+
+
+def or_unknown(value, fmt=None, unknown: str = "onbekend") -> str:
+    """A formatted value, or 'onbekend' when it is missing (None, NaN or pd.NA); fmt defaults to fmt_int."""
+    try:
+        import pandas as pd
+
+        missing = value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and other non-scalars are not missing
+        missing = False
+    return unknown if missing else (fmt or fmt_int)(value)

@@ -214,6 +214,9 @@ def target_gaps(latest: pd.DataFrame, targets: pd.DataFrame, indicators=GAP_INDI
     and their area (EU → EU27_2020, NL → NL) is matched to ``latest`` (columns
     indicator, geo, year, value, source; e.g. :func:`latest_dii_basic`). gap_pp =
     target − latest (positive: still to go); missing when there is no measurement.
+    One target per indicator and area: when several documents set it (the Digital Compass
+    and Decision (EU) 2022/2481), the most recently adopted one counts, as in
+    :func:`mkbbook.policies.target`.
     Columns: policy_id, indicator, population, geo, target_value, target_year,
     latest_value, latest_year, source, gap_pp.
     """
@@ -228,6 +231,10 @@ def target_gaps(latest: pd.DataFrame, targets: pd.DataFrame, indicators=GAP_INDI
         raise DataError("latest", "more than one latest value for an indicator and geo",
                         fix="keep one row per indicator and geo (e.g. latest_dii_basic)")
     chosen = targets[targets["indicator"].isin(indicators)].copy()
+    if "year_adopted" in chosen.columns:
+        chosen = chosen.sort_values("year_adopted", kind="stable")
+    chosen = chosen.drop_duplicates(["indicator", "applies_to"], keep="last")
+    chosen = chosen.sort_index()
     chosen["geo"] = chosen["applies_to"].map(GEO_OF_AREA)
     chosen = chosen.rename(columns={"value": "target_value"})
     measured = latest[["indicator", "geo", "year", "value", "source"]].rename(

@@ -1,15 +1,26 @@
 """The policy register (data/policies.yml) and the curated CBS / monitoring figures.
 
-Each record of the register is one policy document or programme, from EU to
-municipality, with its themes and any numeric targets the sources state. Records
-without a numeric target say so in ``no_numeric_target_note``. The functions
-below turn the register into the tables the book prints.
+Each record of the register is one document, from EU to municipality, with its themes and any
+numeric targets the sources state. Records without a numeric target say so in
+``no_numeric_target_note``. ``kind`` separates policy documents ('beleid') from monitoring reports
+('monitoring'): only policy documents are counted (:func:`policy_documents`). ``themes_basis`` says
+whether a theme missing from a record is absent ('volledige tekst') or only not found in the part of
+the source that was read ('uittreksel'). ``source_quality`` marks records that still rest on
+secondary sources ('secundair'); the first source of a 'primair' record is the official document or
+the organisation's own page. ``checked`` is the date of the last check; :func:`stale` flags records
+older than a year at the edition date.
+
+Targets come from one place, :func:`target`: value, year and the population the target is measured
+on, with the document and source it comes from (never type 95 % or 2030 a second time).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -19,6 +30,9 @@ from .paths import DATA_DIR
 from .schema import Field, load_register
 
 LEVELS = ("EU", "Rijk", "provincie", "regio", "gemeente")
+KINDS = {"beleid": "beleidsdocument", "monitoring": "voortgangsrapport"}
+STATUSES = ("geldend", "afgelopen", "gepubliceerd", "monitoring")
+THEMES_BASIS = ("uittreksel", "volledige tekst")
 AREA_CODES = frozenset({"PV26", "NL", "EU"})  # valid besides the municipality codes
 
 # Theme codes → Dutch label and definition (order = display order).
@@ -54,7 +68,8 @@ THEMES: dict[str, dict[str, str]] = {
 }
 
 TARGET_KEYS = {"indicator": "text", "value": "a number", "unit": "text", "target_year": "a year",
-               "population": "text", "mkb_digitalisation": "'ja' or 'nee'", "note": "text"}
+               "population": "text", "measured_on": "text", "mkb_digitalisation": "'ja' or 'nee'",
+               "note": "text"}
 TARGET_REQUIRED = ("indicator", "value", "unit", "target_year", "population", "mkb_digitalisation")
 MIN_YEAR, MAX_ADOPTED, MAX_TARGET = 1990, 2030, 2050
 
@@ -63,14 +78,21 @@ FIELDS = [
     Field("title", "str", True, help="the document's title"),
     Field("issuer", "str", True, help="who adopted or published it"),
     Field("level", "str", True, frozenset(LEVELS), help="the government level"),
+    Field("kind", "str", True, frozenset(KINDS),
+          help="beleid (a policy document) or monitoring (a progress report: measures, sets no policy)"),
     Field("applies_to", "code_list", True,
           help="GMxxxx municipality codes, PV26, NL or EU for the area the document covers"),
     Field("year_adopted", "int", True, help="year of adoption or publication, e.g. 2022"),
     Field("period", "str", help="the period it covers, e.g. '2021–2030'"),
-    Field("status", "str", True, frozenset({"geldend", "afgelopen", "monitoring"}),
-          help="geldend, afgelopen or monitoring (for progress reports)"),
+    Field("status", "str", True, frozenset(STATUSES),
+          help="geldend, afgelopen, gepubliceerd (a letter or communication without its own period) "
+               "or monitoring (for progress reports)"),
     Field("themes", "code_list", choices=frozenset(THEMES),
           help=f"theme codes from: {', '.join(THEMES)}"),
+    Field("themes_basis", "str", True, frozenset(THEMES_BASIS),
+          help="uittreksel (only part of the source was read: a missing theme was not found) or "
+               "volledige tekst (the whole source was read: a missing theme is absent)"),
+    Field("mkb_pillar", "str", help="the document's own pillar or chapter on mkb digitalisation, as the source names it"),
     Field("targets", "dict_list", help="list of mappings with " + ", ".join(TARGET_KEYS)),
     Field("no_numeric_target_note", "str",
           help="say explicitly that the sources give no numeric target (and what they do give)"),
@@ -79,6 +101,9 @@ FIELDS = [
     Field("checked", "date", True, help="date the record was last checked, YYYY-MM-DD"),
     Field("certainty", "str", True, frozenset({"bevestigd", "onzeker"}),
           help="bevestigd, or onzeker when a fact is uncertain or inferred"),
+    Field("source_quality", "str", True, frozenset({"primair", "secundair"}),
+          help="primair when the official document or the organisation's own page is the first source; "
+               "secundair when the record still rests on news, blogs, consultancies or sharing sites"),
 ]
 
 
@@ -122,6 +147,21 @@ def _check_targets(path, rid, record):
                  "ja when the target is about digitalisation of (mkb) enterprises, else nee")
 
 
+def _check_kind(path, rid, record):
+    """A monitoring report has status 'monitoring' and no targets of its own; a policy document never
+    has status 'monitoring'."""
+    report = record.get("kind") == "monitoring"
+    if report != (record.get("status") == "monitoring"):
+        raise DataError(path, f"kind {record.get('kind')!r} does not fit status {record.get('status')!r}",
+                        record=rid, field="status",
+                        fix="a progress report has kind: monitoring and status: monitoring; a policy "
+                            "document has kind: beleid and status geldend, afgelopen or gepubliceerd")
+    if report and record.get("targets"):
+        raise DataError(path, "a monitoring report has targets", record=rid, field="targets",
+                        fix="put the targets in the policy document that sets them; give the report a "
+                            "no_numeric_target_note with the values it measures")
+
+
 def _check_year(path, rid, record):
     year = record["year_adopted"]
     if not MIN_YEAR <= year <= MAX_ADOPTED:
@@ -131,7 +171,7 @@ def _check_year(path, rid, record):
 
 def _check_https(path, rid, record):
     for url in record["sources"]:
-        if not url.startswith("https://"):
+        if not url.startswith("https://") or not urlsplit(url).hostname:
             raise DataError(path, f"{url!r} is not an https address", record=rid, field="sources",
                             fix="use the https:// address of the source")
 
@@ -156,8 +196,10 @@ def load_policies(path=DATA_DIR / "policies.yml", valid_codes=None) -> pd.DataFr
     if valid_codes is None:
         from .geography import municipality_codes
         valid_codes = municipality_codes() | AREA_CODES
-    checks = [_check_year, _check_https, _codes_check(frozenset(valid_codes)), _check_targets]
+    checks = [_check_year, _check_https, _codes_check(frozenset(valid_codes)), _check_targets, _check_kind]
     records = load_register(path, FIELDS, checks=checks)
+    if not records:
+        raise DataError(path, "the register holds no records", fix="restore data/policies.yml from git")
     df = pd.DataFrame(records, columns=[f.name for f in FIELDS])
     for column in ("themes", "targets"):
         df[column] = [v if isinstance(v, list) else [] for v in df[column]]
@@ -244,14 +286,15 @@ def applying_to_region(df: pd.DataFrame, region_codes: set[str], province_of: di
 
 def targets_table(df: pd.DataFrame) -> pd.DataFrame:
     """One row per numeric target: policy_id, title, level, applies_to (codes joined by ', '),
-    indicator, value, unit, target_year, population, mkb_digitalisation, note."""
+    indicator, value, unit, target_year, population, measured_on, mkb_digitalisation, note,
+    year_adopted (of the document)."""
     rows = []
     for record in df.itertuples(index=False):
         for target in record.targets:
             rows.append({"policy_id": record.id, "title": record.title, "level": record.level,
                          "applies_to": ", ".join(record.applies_to),
-                         **{k: target.get(k) for k in TARGET_KEYS}})
-    columns = ["policy_id", "title", "level", "applies_to", *TARGET_KEYS]
+                         **{k: target.get(k) for k in TARGET_KEYS}, "year_adopted": record.year_adopted})
+    columns = ["policy_id", "title", "level", "applies_to", *TARGET_KEYS, "year_adopted"]
     out = pd.DataFrame(rows, columns=columns)
     out["value"] = out["value"].astype(float)
     out["target_year"] = out["target_year"].astype(int)
@@ -426,6 +469,8 @@ def timeline_spans(df: pd.DataFrame, until: int) -> pd.DataFrame:
             text = f"vanaf {start}, geen einddatum"
         elif status[r.id] == "monitoring":
             end, text = start + 1, f"rapport {start}"
+        elif status[r.id] == "gepubliceerd":
+            end, text = start + 1, f"gepubliceerd in {start}"
         else:
             end, text = start + 1, f"vanaf {start}, einddatum onbekend"
         rows.append({"id": r.id, "label": f"{LEVEL_LABELS[r.level]}: {short_title(r.title)}",
@@ -550,3 +595,148 @@ def micro_share(size_counts: pd.DataFrame, sbi: str = "A-U") -> dict:
     below = int(rows.loc[list(BELOW_TEN), "bedrijven"].sum())
     total = int(rows.loc["totaal", "bedrijven"])
     return {"period": periods[0], "below_ten": below, "total": total, "share_pct": below / total * 100}
+
+
+# --- policy documents, monitoring reports, the age of a record -------------------------------
+
+def policy_documents(df: pd.DataFrame) -> pd.DataFrame:
+    """Only the policy documents (kind 'beleid'): monitoring reports measure, they set no policy."""
+    return df[df["kind"] == "beleid"].reset_index(drop=True)
+
+
+def monitoring_reports(df: pd.DataFrame) -> pd.DataFrame:
+    """Only the monitoring reports (kind 'monitoring')."""
+    return df[df["kind"] == "monitoring"].reset_index(drop=True)
+
+
+STALE_AFTER_DAYS = 365  # default; the chapter reads registers.stale_after_days from data/settings.yml
+
+
+def stale(df: pd.DataFrame, as_of: dt.date, days: int = STALE_AFTER_DAYS) -> pd.Series:
+    """True for records whose ``checked`` date lies more than ``days`` before ``as_of`` (the edition
+    date): their status may no longer be current and the book says so."""
+    checked = pd.to_datetime(df["checked"]).dt.date
+    return checked.map(lambda d: (as_of - d).days > days).astype(bool)
+
+
+# --- targets from one place ------------------------------------------------------------------
+
+# Indicator names of the register (kept equal to mkbbook.eurostat.IND_* by a test).
+IND_DII_BASIC = "mkb met ten minste basisniveau digitale intensiteit"
+IND_CLOUD_AI_BIGDATA = "bedrijven die cloud, AI of big data gebruiken"
+AREA_OF = {"NL": "NL", "EU": "EU"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A numeric target as the register holds it, with where it comes from.
+
+    value: the number (e.g. 95.0, in ``unit``); year: the target year; population: whom the
+    document means (e.g. 'mkb in Nederland'); measured_on: the population the measurement covers
+    (e.g. 'bedrijven met 10 tot 250 werkzame personen ...'; '' when the register does not say);
+    size_class: the Eurostat size class of that measurement ('10-249', 'GE10') or None;
+    document_id, document_title, source_url (the document's first source), note.
+    """
+
+    indicator: str
+    area: str
+    value: float
+    unit: str
+    year: int
+    population: str
+    measured_on: str
+    size_class: str | None
+    document_id: str
+    document_title: str
+    source_url: str
+    note: str
+
+    @property
+    def text(self) -> str:
+        """'95%', as the book prints it."""
+        return target_text(self.value, self.unit)
+
+
+def _size_class(measured_on: str) -> str | None:
+    text = measured_on or ""
+    if "10 tot 250" in text:
+        return "10-249"
+    if "10 of meer" in text:
+        return "GE10"
+    return None
+
+
+def target(register: pd.DataFrame, indicator: str, area: str = "NL") -> Target:
+    """The target for ``indicator`` in ``area`` ('NL' or 'EU') from the policy register.
+
+    Only policy documents count. When several documents set a target for the same indicator and
+    area (the Digital Compass and Decision (EU) 2022/2481 both say 90 %), the most recently adopted
+    one wins (for the EU that is the Decision, which sets the target in law). Raises KeyError
+    naming the indicator and area when the register holds no such target.
+
+    >>> t = target(load_policies(), IND_DII_BASIC, "NL")   # doctest: +SKIP
+    >>> (t.value, t.year, t.size_class)                     # doctest: +SKIP
+    (95.0, 2030, '10-249')
+    """
+    docs = policy_documents(register)
+    found = []
+    for record in docs.itertuples(index=False):
+        if area not in record.applies_to:
+            continue
+        for t in record.targets:
+            if t.get("indicator") == indicator:
+                found.append((record.year_adopted, record, t))
+    if not found:
+        raise KeyError(f"no target for {indicator!r} in {area!r} in the policy register")
+    _, record, t = max(found, key=lambda item: item[0])
+    measured_on = t.get("measured_on") or ""
+    return Target(indicator=indicator, area=area, value=float(t["value"]), unit=t["unit"],
+                  year=int(t["target_year"]), population=t["population"], measured_on=measured_on,
+                  size_class=_size_class(measured_on), document_id=record.id, document_title=record.title,
+                  source_url=record.sources[0], note=" ".join(str(t.get("note") or "").split()))
+
+
+# --- what applies to a region, and what was researched -----------------------------------------
+
+PHRASE = {"EU": "de EU", "Rijk": "het Rijk", "provincie": "de provincie", "regio": "de regionale samenwerkingen",
+          "gemeente": "de gemeenten"}
+
+
+@dataclass
+class RegionPolicies:
+    """The register as it applies to one region.
+
+    documents: the policy documents that count for the region (EU and Rijk always; provincial,
+    regional and municipal ones when they apply to a municipality of the region); local: those of
+    provincie, regio and gemeente; reports: the monitoring reports (EU and Rijk); coverage: 'volledig',
+    'deels' or 'niet' (mkbbook.coverage); researched_levels: the levels whose policy was researched for
+    this region (EU and Rijk only when coverage is 'niet'); municipalities_examined /
+    n_municipalities: how many of the region's municipalities had their own programme read.
+    """
+
+    documents: pd.DataFrame
+    local: pd.DataFrame
+    reports: pd.DataFrame
+    coverage: str
+    researched_levels: tuple
+    municipalities_examined: list
+    n_municipalities: int
+
+
+def for_region(register: pd.DataFrame, region, province_of: dict, cov) -> RegionPolicies:
+    """Split the register for ``region`` (a Region) with the policy coverage ``cov``
+    (:func:`mkbbook.coverage.load`('policies'))."""
+    from .coverage import NONE
+
+    state = cov.state(region)
+    docs = policy_documents(register)
+    codes = set(cov.researched_codes(region, province_of)) if state != NONE else set()
+    local = applying_to_region(docs, codes, province_of) if codes else docs.iloc[0:0]
+    central = docs["level"].isin(cov.levels_everywhere)
+    documents = docs[central | docs["id"].isin(set(local["id"]))].reset_index(drop=True)
+    reports = monitoring_reports(register)
+    reports = reports[reports["level"].isin(cov.levels_everywhere)].reset_index(drop=True)
+    levels = tuple(LEVELS) if state != NONE else tuple(l for l in LEVELS if l in cov.levels_everywhere)
+    examined = cov.examined(region)
+    return RegionPolicies(documents, local.reset_index(drop=True), reports, state, levels,
+                          examined["examined"], examined["n_municipalities"])

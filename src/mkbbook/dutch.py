@@ -44,3 +44,14 @@ def or_unknown(value, fmt=None, unknown: str = "onbekend") -> str:
     except (TypeError, ValueError):  # lists and other non-scalars are not missing
         missing = False
     return unknown if missing else (fmt or fmt_int)(value)
+
+
+def region_with_article(name: str, kind: str) -> str:
+    """A region's name as it stands in a sentence: 'de provincie Utrecht', 'het COROP-gebied Twente',
+    'de gemeente Utrecht', 'de U16' (kind: 'provincie', 'corop', 'gemeente' or 'regio')."""
+    return ("het " if kind == "corop" else "de ") + name
+
+
+def capitalize_first(text: str) -> str:
+    """The first letter as a capital, for a sentence that starts with a name: 'De provincie Utrecht …'."""
+    return text[:1].upper() + text[1:]

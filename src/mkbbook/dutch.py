@@ -55,3 +55,15 @@ def region_with_article(name: str, kind: str) -> str:
 def capitalize_first(text: str) -> str:
     """The first letter as a capital, for a sentence that starts with a name: 'De provincie Utrecht …'."""
     return text[:1].upper() + text[1:]
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+
+
+def fmt_date(value) -> str:
+    """A date (datetime.date or 'YYYY-MM-DD') in Dutch: '2026-12-01' -> '1 december 2026'."""
+    import datetime as _dt
+
+    d = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value)[:10])
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"

@@ -62,7 +62,7 @@ def test_empty_register_gives_empty_indicators(tmp_path):
     path.write_text("# nothing yet\n[]\n")
     empty = mon.load_monitoring(path, initiative_ids=INITIATIVE_IDS, valid_codes=VALID)
     assert len(empty) == 0 and list(empty.columns) == [f.name for f in mon.MONITORING_FIELDS]
-    assert mon.helped_per_year(empty).empty
+    assert mon.helped_per_year(empty, 250).empty
     assert mon.small_share(empty).empty
     assert mon.sector_coverage(empty, PRIORITIES).empty
     assert mon.municipality_coverage(empty, REGION).empty
@@ -102,7 +102,7 @@ def test_example_in_the_real_file_is_refused_as_is(tmp_path):
 
 def test_helped_per_year(df):
     # 2022: 100 + 30; 2023: 50 + 200 + 0
-    assert rows(mon.helped_per_year(df)) == [
+    assert rows(mon.helped_per_year(df, 250)) == [
         {"year": 2022, "helped": 130, "records": 2, "target": 250, "pct_of_target": 52.0},
         {"year": 2023, "helped": 250, "records": 3, "target": 250, "pct_of_target": 100.0},
     ]
@@ -211,10 +211,11 @@ def test_reporting_coverage(df):
 
 
 def test_indicator_definitions():
-    table = mon.INDICATORS
+    table = mon.indicators(1250)
     assert list(table.columns) == ["indicator", "definitie", "eenheid", "doel", "bronveld"]
     assert len(table) == 8 and table.notna().all().all()
-    assert "250" in table.loc[0, "doel"]
+    assert table.loc[0, "doel"] == "minstens 1.250 per jaar (aanbeveling 2 van de studie)"
+    assert "gedeeld door 1.250" in table.loc[1, "definitie"]
     # every source field named is a field of the register
     names = {f.name for f in mon.MONITORING_FIELDS}
     for fields in table["bronveld"]:
@@ -311,41 +312,3 @@ def test_default_initiative_ids_come_from_the_register(tmp_path):
     with pytest.raises(DataError) as err:
         mon.load_monitoring(path, valid_codes=VALID)
     assert err.value.field == "initiative" and err.value.record == "a-provincie-2022"
-
-
-# ------------------------------------------------------------------ the chapter with records
-
-CHAPTER = Path(__file__).parents[1] / "notebooks" / "06_monitoring.ipynb"
-CHAPTER_FIXTURE = FIXTURES / "monitoring" / "chapter_run.yml"
-
-
-def test_chapter_shows_results_when_records_exist(tmp_path):
-    """Run the chapter against a made-up register (monitoring_file); the book itself uses data/monitoring.yml."""
-    import nbformat
-    import papermill
-
-    out = tmp_path / "06_monitoring.ipynb"
-    papermill.execute_notebook(str(CHAPTER), str(out), cwd=str(tmp_path), kernel_name="python3",
-                               progress_bar=False, parameters={"region": "provincie-utrecht", "year": 2025,
-                                                               "monitoring_file": str(CHAPTER_FIXTURE)})
-    nb = nbformat.read(out, as_version=4)
-    glued, markdown, charts = {}, [], []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "application/papermill.record/text/plain" in data:
-                glued[output["metadata"]["scrapbook"]["name"]] = data["application/papermill.record/text/plain"]
-            markdown.append(data.get("text/markdown", ""))
-            if "mkb-chart" in data.get("text/html", ""):
-                charts.append(data["text/html"])
-    text = "\n".join(markdown)
-    # 2025: 90 + 40 + 30 = 160 helped, 64% of 250; in the province 50 + 15 + 10 + 20 + 10 = 105 (GM0363 is outside)
-    assert "160 mkb'ers" in glued["kern_stand"] and "64%" in glued["kern_stand"] and "105" in glued["kern_stand"]
-    # running regional initiatives in 2025 (register): edih, rom, u-tech; rom and u-tech reported
-    assert "hebben er 2 cijfers over 2025" in glued["kern_lopend"]
-    assert len(charts) == 5 and text.count("Figuur:") == 5
-    # size: zzp 30 + micro 55 + klein 15 = 100 of 105 known -> 95%; sectors: J 40 + M-N 25 of 95 known -> 68%
-    assert "| 2025 | 3 | 160 | 105 | 64% | 95% | 68% | 2 van 3 | 4 van 26 | 2 van 3 |" in text
-    assert "| 2024 | 1 | 60 | 40 | 24% | 100% | 88% | 2 van 3 | 2 van 26 | 1 van 3 |" in text
-    assert "nog geen monitoringgegevens" not in text
-    assert (tmp_path / "data" / "monitoring-geholpen-per-jaar.csv").exists()

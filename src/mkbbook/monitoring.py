@@ -22,7 +22,6 @@ from typing import Iterable
 
 import pandas as pd
 
-from .demand import AMBITION_PER_YEAR
 from .errors import DataError
 from .initiatives import SIZE_CLASSES, SMALL_CLASSES, SUPPORT_TYPES, YEAR_RANGE
 from .paths import DATA_DIR
@@ -183,8 +182,9 @@ def _years(df: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in df["year"].unique())
 
 
-def helped_per_year(df: pd.DataFrame, target: int = AMBITION_PER_YEAR) -> pd.DataFrame:
-    """mkb'ers helped per year, summed over the initiatives, against the yearly target.
+def helped_per_year(df: pd.DataFrame, target: int) -> pd.DataFrame:
+    """mkb'ers helped per year, summed over the initiatives, against the yearly target
+    (the ambition per year from data/settings.yml).
 
     Columns: year, helped, records, target, pct_of_target (helped / target × 100).
     One row per year with at least one record, sorted by year.
@@ -351,38 +351,47 @@ def reporting_coverage(df: pd.DataFrame, running_ids: Iterable[str], year: int) 
 INDICATOR_COLUMNS = ["indicator", "definitie", "eenheid", "doel", "bronveld"]
 _NO_TARGET = "geen vastgesteld doel"
 
-# The indicators of the chapter, in Dutch: name, definition, unit, target or benchmark, source field.
-INDICATORS = pd.DataFrame([
-    ("Geholpen mkb'ers per jaar",
-     "Het aantal mkb'ers dat in een jaar hulp kreeg, opgeteld over alle initiatieven.",
-     "aantal per jaar", f"minstens {AMBITION_PER_YEAR} per jaar (aanbeveling 2 van de studie)", "helped"),
-    ("Deel van de ambitie",
-     f"Geholpen mkb'ers in het jaar gedeeld door {AMBITION_PER_YEAR}, keer 100.",
-     "procent", "100% of meer", "helped"),
-    ("Aandeel kleinste bedrijven",
-     "Van de geholpen mkb'ers van wie de grootte bekend is: het deel dat zzp'er, micro- of klein bedrijf is "
-     "(minder dan 50 werkzame personen).",
-     "procent", _NO_TARGET + "; de studie vraagt vooral aandacht voor micro- en kleine bedrijven "
-                            "(aanbeveling 5)", "by_size_class"),
-    ("Bereik prioritaire sectoren",
-     "Van de geholpen mkb'ers van wie de sector bekend is: het deel uit een van de voorgestelde "
-     "prioritaire sectoren.",
-     "procent", _NO_TARGET + "; de studie vraagt om een sectorfocus (aanbeveling 2)", "by_sector"),
-    ("Prioritaire sectoren bereikt",
-     "Het aantal prioritaire sectoren met minstens één geholpen mkb'er.",
-     "aantal", _NO_TARGET + "; het maximum is het aantal prioritaire sectoren", "by_sector"),
-    ("Gemeenten bereikt",
-     "Het aantal en het deel van de gemeenten van de regio met minstens één geholpen mkb'er.",
-     "aantal en procent", _NO_TARGET, "by_municipality"),
-    ("Volledigheid van de uitsplitsingen",
-     "Per uitsplitsing (grootte, sector, gemeente, soort hulp): het deel van de records waarin die is "
-     "ingevuld.",
-     "procent", _NO_TARGET + "; volledig is 100%",
-     "by_size_class, by_sector, by_municipality, support_type"),
-    ("Initiatieven die rapporteren",
-     "Van de lopende regionale initiatieven voor het mkb in de regio: het deel met een record voor het jaar.",
-     "procent", _NO_TARGET + "; volledig is 100%", "initiative, year"),
-], columns=INDICATOR_COLUMNS)
+def indicators(ambition: int) -> pd.DataFrame:
+    """The indicators of chapter 6, in Dutch: name, definition, unit, target or benchmark, source field.
+
+    ambition: the yearly ambition (data/settings.yml, recommendation 2 of the study).
+    """
+    from .dutch import fmt_int
+
+    per_year = fmt_int(ambition)
+    return pd.DataFrame([
+        ("Geholpen mkb'ers per jaar",
+         "Het aantal mkb'ers dat in een jaar hulp kreeg, opgeteld over alle initiatieven.",
+         "aantal per jaar", f"minstens {per_year} per jaar (aanbeveling 2 van de studie)", "helped"),
+        ("Deel van de ambitie",
+         f"Geholpen mkb'ers in het jaar gedeeld door {per_year}, keer 100.",
+         "procent", "100% of meer", "helped"),
+        ("Aandeel kleinste bedrijven",
+         "Van de geholpen mkb'ers van wie de grootte bekend is: het deel dat zzp'er, micro- of klein bedrijf "
+         "is (minder dan 50 werkzame personen).",
+         "procent", _NO_TARGET + "; de studie vraagt vooral aandacht voor micro- en kleine bedrijven "
+                                "(aanbeveling 5)", "by_size_class"),
+        ("Bereik sectoren met voorrang",
+         "Van de geholpen mkb'ers van wie de sector bekend is: het deel uit een van de sectoren die "
+         "hoofdstuk 4 voorstelt.",
+         "procent", _NO_TARGET + "; de studie vraagt om een sectorfocus (aanbeveling 2)", "by_sector"),
+        ("Sectoren met voorrang bereikt",
+         "Het aantal sectoren met voorrang waarin minstens één mkb'er is geholpen.",
+         "aantal", _NO_TARGET + "; het maximum is het aantal sectoren met voorrang", "by_sector"),
+        ("Gemeenten bereikt",
+         "Het aantal en het deel van de gemeenten van de regio met minstens één geholpen mkb'er.",
+         "aantal en procent", _NO_TARGET, "by_municipality"),
+        ("Volledigheid van de uitsplitsingen",
+         "Per uitsplitsing (grootte, sector, gemeente, soort hulp): het deel van de records waarin die is "
+         "ingevuld.",
+         "procent", _NO_TARGET + "; volledig is 100%",
+         "by_size_class, by_sector, by_municipality, support_type"),
+        ("Initiatieven die rapporteren",
+         "Van de regionale initiatieven voor het mkb die in het jaar liepen: het deel met een record voor "
+         "dat jaar.",
+         "procent", _NO_TARGET + "; volledig is 100%", "initiative, year"),
+    ], columns=INDICATOR_COLUMNS)
+
 
 # Dutch labels of the optional details, for tables and charts.
 DETAIL_LABELS = {"by_size_class": "grootteklasse", "by_sector": "sector", "by_municipality": "gemeente",

@@ -29,8 +29,30 @@ def check_curated() -> list[str]:
     return lines
 
 
-def check_year(year: int) -> None:
-    """The analysis year must have establishments for it and the year before."""
-    from .business import check_year as _check
+def year_problem(year: int, years) -> DataError | None:
+    """Why an edition cannot be made for `year` (None when it can), in words a user can act on."""
+    years = sorted({int(y) for y in years})
+    first, last = years[0], years[-1]
+    base = max(dynamics.FIRST_YEAR, first)
+    where = "parameter YEAR"
+    if year > last:
+        return DataError(where, f"{year} is after the newest year of the data ({last})",
+                         fix=f"choose a year from {base + 1} to {last}, or refresh the data with `make data`")
+    if year < first:
+        return DataError(where, f"{year} is before the first year of the data ({first})",
+                         fix=f"choose a year from {base + 1} to {last}")
+    if year <= base:
+        return DataError(where, f"{year} is the first year of the data ({first}–{last}); an edition shows the "
+                         f"growth since {base} and the change on the year before, so it needs an earlier year "
+                         "to compare with", fix=f"choose a year from {base + 1} to {last}")
+    if year - 1 not in years or year not in years:
+        return DataError(where, f"the data ({first}–{last}) have no establishments for "
+                         f"{year if year not in years else year - 1}", fix="check the data mirror (make check-data)")
+    return None
 
-    _check(year, dynamics.establishments_raw()["jaar"])
+
+def check_year(year: int) -> None:
+    """The analysis year must have establishments for it and the year before, after the base year."""
+    problem = year_problem(int(year), dynamics.establishments_raw()["jaar"])
+    if problem is not None:
+        raise problem

@@ -95,14 +95,60 @@ def all_regions(path=REGIONS_FILE) -> dict[str, Region]:
     return out
 
 
+REGION_PARAMETER = "parameter REGION"  # where a bad region comes from (not data/regions.yml)
+
+
+def _dissolved(code: str, valid: set) -> str:
+    """What a municipality code of before 2025 became, in words ('' when the code was never one)."""
+    from . import reorg
+
+    table = reorg.load_reorganisations()
+    rows = table[table["oude_code"] == code]
+    if rows.empty:
+        return ""
+    parts = []
+    for _, row in rows.iterrows():
+        successor, name = row["opvolger_code"], row["opvolger_naam"]
+        seen = {code}
+        while successor not in valid and successor not in seen:  # merged again later
+            seen.add(successor)
+            later = table[table["oude_code"] == successor]
+            if later.empty:
+                break
+            successor, name = later.iloc[0]["opvolger_code"], later.iloc[0]["opvolger_naam"]
+        share = "" if float(row["aandeel"]) == 1 else f" (about {float(row['aandeel']):.0%} of it)"
+        parts.append(f"{successor} ({name}){share}")
+    old_name = rows.iloc[0]["oude_naam"]
+    since = rows.iloc[0]["opgeheven_per"]
+    return (f"{code} ({old_name}) no longer exists: since {since} it is part of " + " and ".join(parts)), parts
+
+
 def resolve(key: str) -> Region:
-    """The region for a key (a name from regions.yml, provincie-*, corop-* or a GMxxxx code)."""
+    """The region for a key (a name from regions.yml, provincie-*, corop-* or a GMxxxx code).
+
+    A municipality code may be typed in lower case (gm0344); a code of a municipality that was
+    dissolved before 2025 is answered with what it became.
+    """
     regions = all_regions()
     if key in regions:
         return regions[key]
+    if isinstance(key, str) and key.strip().lower() in regions:
+        return regions[key.strip().lower()]
     geo = municipalities().set_index("gemeentecode")
-    if re.fullmatch(r"GM\d{4}", key or "") and key in geo.index:
-        return Region(key, f"gemeente {geo.loc[key, 'gemeentenaam']}", frozenset([key]), "gemeente")
+    code = (key or "").strip().upper()
+    if re.fullmatch(r"GM\d{4}", code):
+        if code in geo.index:
+            return Region(code, f"gemeente {geo.loc[code, 'gemeentenaam']}", frozenset([code]), "gemeente")
+        found = _dissolved(code, set(geo.index))
+        if found:
+            text, parts = found
+            codes = [p.split()[0] for p in parts]
+            raise DataError(REGION_PARAMETER, f"{text}",
+                            fix=f"build the edition of the 2025 municipality: REGION={codes[0]}"
+                                + (f" (or {', '.join(codes[1:])})" if len(codes) > 1 else ""))
+        raise DataError(REGION_PARAMETER, f"{code} is not a municipality code of 2025 or before",
+                        fix="use a code of the mirror's geo/gebieden_2025.csv, e.g. GM0344 (Utrecht)")
     names = ", ".join(sorted(regions))
-    raise DataError(REGIONS_FILE, f"unknown region {key!r}",
-                    fix=f"use one of: {names}; or a 2025 municipality code such as GM0344")
+    raise DataError(REGION_PARAMETER, f"unknown region {key!r}",
+                    fix=f"use one of: {names}; or a 2025 municipality code such as GM0344 "
+                        f"(regions are defined in {REGIONS_FILE.name} and derived from the CBS geography)")

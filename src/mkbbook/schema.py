@@ -18,6 +18,27 @@ import yaml
 from .errors import DataError
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there: faster
+# Registers that may legitimately hold no records yet (the monitoring starts empty); every other
+# register needs at least one record, or the chapters built on it fail far from the cause.
+MAY_BE_EMPTY = frozenset({"monitoring.yml"})
+
+
+class InvalidDate(str):
+    """A value written as a date that does not exist (2026-11-31): kept as text, refused by validation."""
+
+
+class _RegisterLoader(SAFE_LOADER):
+    """The safe loader, but an impossible date becomes an InvalidDate instead of a ValueError."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return InvalidDate(loader.construct_scalar(node))
+
+
+_RegisterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 KINDS = ("str", "int", "float", "date", "url", "str_list", "url_list", "code_list", "dict_list", "count_map")
 
 
@@ -52,7 +73,7 @@ def read_yaml_list(path: Path) -> list:
     if not path.exists():
         raise DataError(path, "file not found", fix="restore the file from git or check the path")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RegisterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -66,7 +87,28 @@ def read_yaml_list(path: Path) -> list:
 
 
 def _is_url(value) -> bool:
-    return isinstance(value, str) and value.startswith(("https://", "http://")) and " " not in value.strip()
+    """An http(s) address with a host name (``https://`` alone, or ``https://x`` is not a source)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")) or " " in value.strip():
+        return False
+    try:
+        host = urlsplit(value.strip()).hostname or ""
+    except ValueError:
+        return False
+    return "." in host.strip(".") or host == "localhost"
+
+
+def _invalid_dates(value, where=()):
+    """(path, text) of every impossible date inside a value (nested lists and mappings included)."""
+    if isinstance(value, InvalidDate):
+        yield where, str(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _invalid_dates(item, where + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value, start=1):
+            yield from _invalid_dates(item, where + (i,))
 
 
 def _check_value(path, rid, field: Field, value):
@@ -94,7 +136,7 @@ def _check_value(path, rid, field: Field, value):
             fail(f"expected a date as YYYY-MM-DD, got {value!r}")
     elif kind == "url":
         if not _is_url(value):
-            fail(f"expected a web address starting with https://, got {value!r}")
+            fail(f"expected a full web address with a host name (https://example.org/...), got {value!r}")
     elif kind == "count_map":  # a mapping code -> whole number >= 0, codes checked by choices
         if not isinstance(value, dict) or not value:
             fail(f"expected a mapping of codes to numbers (such as 'micro: 12'), got {value!r}")
@@ -108,7 +150,8 @@ def _check_value(path, rid, field: Field, value):
             fail(f"expected a non-empty list, got {value!r}")
         for item in value:
             if kind == "url_list" and not _is_url(item):
-                fail(f"{item!r} is not a web address", "give each source as a full https:// address")
+                fail(f"{item!r} is not a web address with a host name",
+                     "give each source as a full address, such as https://www.example.nl/page")
             if kind == "dict_list" and not isinstance(item, dict):
                 fail(f"expected a list of mappings, got item {item!r}")
             if kind in ("str_list", "code_list") and (not isinstance(item, str) or not item.strip()):
@@ -145,6 +188,10 @@ def validate_records(path, records: Iterable, fields: list[Field], *, checks: It
             raise DataError(path, "this id is used twice", record=rid, field=id_field,
                             fix="give each record its own id")
         seen.add(rid)
+        for where, text in _invalid_dates(record):
+            raise DataError(path, f"{text!r} is not an existing date", record=rid, field=where[0],
+                            fix="write a real calendar date as YYYY-MM-DD (check day and month)"
+                                + (f"; at {'/'.join(map(str, where))}" if len(where) > 1 else ""))
         for key in record:
             if key not in by_name:
                 raise DataError(path, "unknown field", record=rid, field=key,
@@ -163,6 +210,18 @@ def validate_records(path, records: Iterable, fields: list[Field], *, checks: It
     return out
 
 
-def load_register(path, fields: list[Field], *, checks: Iterable[Check] = ()) -> list[dict]:
-    """Read a YAML register and validate it; see :func:`validate_records`."""
-    return validate_records(path, read_yaml_list(path), fields, checks=checks)
+def load_register(path, fields: list[Field], *, checks: Iterable[Check] = (),
+                  allow_empty: bool | None = None) -> list[dict]:
+    """Read a YAML register and validate it; see :func:`validate_records`.
+
+    A register without records is refused (the chapters need at least one), unless `allow_empty`
+    or, by default, its file name is in MAY_BE_EMPTY.
+    """
+    path = Path(path)
+    records = read_yaml_list(path)
+    if allow_empty is None:
+        allow_empty = path.name in MAY_BE_EMPTY
+    if not records and not allow_empty:
+        raise DataError(path, "the register has no records",
+                        fix="restore the records from git (git diff / git checkout of this file) or add at least one")
+    return validate_records(path, records, fields, checks=checks)

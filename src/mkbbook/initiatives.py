@@ -37,11 +37,14 @@ SMALL_CLASSES = frozenset({"zzp", "micro", "klein"})
 SECTOR_CHOICES = tuple(SECTOR_GROUPS) + (ALL_SECTORS,)
 SUPPORT_TYPES = ("advies", "training", "studentenprojecten", "voucher_subsidie",
                  "financiering", "netwerk", "informatiepunt")
-AUDIENCES = ("mkb", "burgers")
+AUDIENCES = ("mkb", "burgers", "onbekend")  # onbekend: the source does not say for whom
 FOCUSES = ("digitalisering", "breed")
 STATUSES = ("lopend", "beeindigd", "gepland")
 SCOPES = ("regionaal", "nationaal")
 CERTAINTIES = ("bevestigd", "onzeker")
+SOURCE_TYPES = ("primair", "secundair")  # primair: the organisation's own page or the official document
+REACH_KINDS = ("per_jaar", "cumulatief")  # is reach_mkb a count for one year, or a total over reach_from..reach_to?
+REACH_UNITS = ("geholpen_bedrijven", "betrokken_ondernemers", "deelnemers", "contacten")
 BASES = ("bron", "afgeleid")
 YEAR_RANGE = (1990, 2040)
 
@@ -70,17 +73,32 @@ INITIATIVE_FIELDS: list[Field] = [
     Field("start_year", "int", help="a year such as 2021; leave out when unknown"),
     Field("end_year", "int", help="a year such as 2024; leave out when unknown"),
     Field("status", "str", False, STATUSES, "leave out when no source says"),
+    Field("status_as_of", "int", help="the year of the newest source that states the status, e.g. 2023"),
     Field("reach_mkb", "int", help="number of mkb'ers reached, as the source states it"),
     Field("reach_period", "str", help="the period of reach_mkb, e.g. 2021–2023"),
     Field("reach_scope", "str", False, SCOPES),
+    Field("reach_kind", "str", False, REACH_KINDS,
+          "per_jaar if reach_mkb is a count for one year, cumulatief if it is a total over several years"),
+    Field("reach_unit", "str", False, REACH_UNITS, "what the source counted"),
+    Field("reach_from", "int", help="first year of the period of reach_mkb"),
+    Field("reach_to", "int", help="last year of the period of reach_mkb (the year of the source if ongoing)"),
     Field("reach_note", "str"),
     Field("budget_eur", "float", help="a number in euro, without a euro sign or dots"),
     Field("budget_note", "str"),
     Field("sources", "url_list", True, help="list of https:// addresses of the sources"),
     Field("checked", "date", True, help="the date the sources were read, as YYYY-MM-DD"),
     Field("certainty", "str", True, CERTAINTIES),
+    Field("source_type", "str", False, SOURCE_TYPES,
+          "primair if the key facts rest on the organisation's own page or an official document, "
+          "secundair if they rest on news, blogs, consultancy or encyclopaedia pages"),
     Field("note", "str"),
 ]
+
+BENCHMARK_KINDS = ("resultaat", "doel", "budget")
+BENCHMARK_SCOPES = ("regionaal", "landelijk")
+BENCHMARK_UNITS = ("initiatief", "landelijk_totaal", "gemiddelde_per_hub")
+BENCHMARK_COUNTED = ("mkb_geholpen", "bedrijven_mkb_en_midcaps", "contacten")
+BOUNDS = ("exact", "ondergrens")
 
 BENCHMARK_FIELDS: list[Field] = [
     Field("id", "str", True, help="a unique slug of lower-case letters, digits and '-'"),
@@ -89,9 +107,16 @@ BENCHMARK_FIELDS: list[Field] = [
     Field("mkb_per_year", "float", help="mkb'ers per year; leave out when not comparable"),
     Field("basis", "str", False, BASES, "bron if the source states it, afgeleid if computed"),
     Field("period", "str"),
+    Field("kind", "str", False, BENCHMARK_KINDS, "resultaat (measured), doel (a target) or budget"),
+    Field("scope", "str", False, BENCHMARK_SCOPES, "regionaal if the figure is for one region, landelijk if for NL"),
+    Field("per", "str", False, BENCHMARK_UNITS, "what one figure covers: one initiative, a national total, "
+          "or an average per hub computed by us"),
+    Field("counted", "str", False, BENCHMARK_COUNTED, "what was counted"),
+    Field("bound", "str", False, BOUNDS, "ondergrens when the source says 'meer dan'"),
     Field("sources", "url_list", True, help="list of https:// addresses of the sources"),
     Field("checked", "date", True, help="the date the sources were read, as YYYY-MM-DD"),
     Field("certainty", "str", True, CERTAINTIES),
+    Field("source_type", "str", False, SOURCE_TYPES),
     Field("note", "str"),
 ]
 
@@ -113,7 +138,7 @@ def _check_common(path, rid, record):
 
 def _check_years(path, rid, record):
     low, high = YEAR_RANGE
-    for name in ("start_year", "end_year"):
+    for name in ("start_year", "end_year", "status_as_of", "reach_from", "reach_to"):
         year = record.get(name)
         if year is not None and not low <= year <= high:
             raise DataError(path, f"year {year} is outside {low}-{high}", record=rid,
@@ -122,6 +147,13 @@ def _check_years(path, rid, record):
     if start is not None and end is not None and end < start:
         raise DataError(path, f"end_year {end} is before start_year {start}", record=rid,
                         field="end_year", fix="swap the years or correct one of them")
+    first, last = record.get("reach_from"), record.get("reach_to")
+    if first is not None and last is not None and last < first:
+        raise DataError(path, f"reach_to {last} is before reach_from {first}", record=rid,
+                        field="reach_to", fix="swap the years or correct one of them")
+    if record.get("status") and record.get("status_as_of") is None:
+        raise DataError(path, "status is given without status_as_of", record=rid, field="status_as_of",
+                        fix="add the year of the newest source that states the status")
 
 
 def _check_numbers(path, rid, record):
@@ -131,7 +163,7 @@ def _check_numbers(path, rid, record):
             raise DataError(path, f"{value} is negative", record=rid, field=name,
                             fix="give a number of 0 or more")
     if record.get("reach_mkb") is not None:
-        for name in ("reach_period", "reach_scope"):
+        for name in ("reach_period", "reach_scope", "reach_kind", "reach_unit"):
             if not record.get(name):
                 raise DataError(path, "reach_mkb is given without " + name, record=rid,
                                 field=name, fix=f"add {name} or move the number to reach_note")
@@ -164,6 +196,11 @@ def _check_benchmark(path, rid, record):
     if record.get("mkb_per_year") is not None and not record.get("basis"):
         raise DataError(path, "mkb_per_year is given without basis", record=rid,
                         field="basis", fix="add basis: bron or basis: afgeleid")
+    if record.get("mkb_per_year") is not None:
+        for name in ("kind", "scope", "per", "counted", "bound"):
+            if not record.get(name):
+                raise DataError(path, "mkb_per_year is given without " + name, record=rid, field=name,
+                                fix="say what the figure is, so that only comparable figures are compared")
 
 
 def default_area_codes() -> frozenset[str]:
@@ -557,3 +594,264 @@ def benchmark_comparison(bench: pd.DataFrame, ambition: float = AMBITION_PER_YEA
     }).reset_index(drop=True)
     out["pct_of_ambition"] = out["mkb_per_year"] / ambition * 100
     return out
+
+
+# ---------------------------------------------------------------- supply as of the edition year
+
+STATUS_UNKNOWN = UNKNOWN
+STATUS_LABELS = {"lopend": "lopend", "beeindigd": "beëindigd", "gepland": "gepland of nog niet gestart",
+                 STATUS_UNKNOWN: "onbekend"}
+
+
+def _year(value) -> int | None:
+    return None if _is_missing(value) else int(value)
+
+
+def status_in_year(register: pd.DataFrame, year: int, max_age_years: int = 1) -> pd.DataFrame:
+    """Each initiative's status in an edition year, derived from start_year, end_year, status and status_as_of.
+
+    The rules, in this order (the first that applies decides):
+
+    1. end_year before the year: *beeindigd* (the term ended).
+    2. status *gepland*: *gepland* (a start_year is then only the planned start).
+    3. start_year after the year: *gepland* (not yet started in that year).
+    4. start_year equal to the year, or the year within start_year..end_year: *lopend* (by its term).
+    5. a status from a source (status_as_of = the year of that source):
+       *beeindigd* counts from status_as_of on (before it: *onbekend*, the end date is not known);
+       *lopend* counts from status_as_of on, and before it only when start_year is known.
+    6. otherwise *onbekend*: nothing is assumed.
+
+    A status is *verouderd* (stale) when it rests on a source more than max_age_years calendar years
+    older than the edition year (status_as_of < year - max_age_years; with 1: at most year - 2), for
+    every status except an end that lies in the past (rule 1) or a start in the year itself (rule 4).
+    A running term (rule 4) without status_as_of is stale too: the term is a plan, not a confirmation.
+    The edition year is the year of the book's data (settings: initiatives.status_max_age_years).
+
+    Returns one row per initiative, aligned with register: id, status_year (lopend, beeindigd,
+    gepland, onbekend), status_basis (looptijd, startjaar, bron, geen gegevens), status_as_of (Int64),
+    stale (bool).
+    """
+    rows = []
+    for r in register.itertuples():
+        start, end, as_of = _year(r.start_year), _year(r.end_year), _year(getattr(r, "status_as_of", None))
+        status = None if _is_missing(r.status) else r.status
+        stale_source = as_of is not None and as_of < year - max_age_years
+        if end is not None and end < year:
+            result = ("beeindigd", "looptijd", False)
+        elif status == "gepland":
+            result = ("gepland", "bron", stale_source)
+        elif start is not None and start > year:
+            result = ("gepland", "startjaar", False)
+        elif start == year:
+            result = ("lopend", "startjaar", False)
+        elif start is not None and end is not None and start <= year <= end:
+            result = ("lopend", "looptijd", stale_source or as_of is None)
+        elif status == "beeindigd" and as_of is not None:
+            result = ("beeindigd", "bron", False) if year >= as_of else (STATUS_UNKNOWN, "bron", False)
+        elif status == "lopend" and as_of is not None and (year >= as_of or start is not None):
+            result = ("lopend", "bron", stale_source)
+        else:
+            result = (STATUS_UNKNOWN, "geen gegevens", False)
+        rows.append({"id": r.id, "status_year": result[0], "status_basis": result[1],
+                     "status_as_of": as_of, "stale": result[2]})
+    out = pd.DataFrame(rows, columns=["id", "status_year", "status_basis", "status_as_of", "stale"])
+    out["status_as_of"] = out["status_as_of"].astype("Int64")
+    out["stale"] = out["stale"].astype(bool)
+    return out
+
+
+# The sets of the supply, in display order. Every initiative is in exactly one (see supply_sets).
+SUPPLY_SETS: dict[str, str] = {
+    "hulp_nu": "lopende hulp bij digitalisering voor het mkb",
+    "ander_thema": "lopend, voor het mkb, met een ander hoofdthema",
+    "onbekend": "status of doelgroep onbekend",
+    "gepland": "gepland of nog niet gestart",
+    "beeindigd": "beëindigd",
+    "burgers": "voor burgers",
+}
+
+
+def supply_sets(register: pd.DataFrame, year: int, max_age_years: int = 1) -> pd.DataFrame:
+    """The register with its status in the edition year and the one supply set each initiative is in.
+
+    Order of the rules: audience *burgers* -> "burgers"; status in the year beeindigd -> "beeindigd";
+    gepland -> "gepland"; status or audience unknown -> "onbekend"; running for mkb with main theme
+    (focus) not digitalisation -> "ander_thema"; running, for mkb, main theme digitalisation ->
+    "hulp_nu" (the current mkb digitalisation help that the book counts everywhere).
+    Adds the columns of status_in_year and supply_set (a key of SUPPLY_SETS).
+    """
+    status = status_in_year(register, year, max_age_years)
+    out = register.reset_index(drop=True).copy()
+    for col in ("status_year", "status_basis", "status_as_of", "stale"):
+        out[col] = status[col].to_numpy()
+    out["status_as_of"] = out["status_as_of"].astype("Int64")
+
+    def which(r) -> str:
+        if r["audience"] == "burgers":
+            return "burgers"
+        if r["status_year"] in ("beeindigd", "gepland"):
+            return r["status_year"]
+        if r["status_year"] == STATUS_UNKNOWN or r["audience"] != "mkb":
+            return "onbekend"
+        return "hulp_nu" if r["focus"] == "digitalisering" else "ander_thema"
+
+    out["supply_set"] = out.apply(which, axis=1) if len(out) else pd.Series(dtype=object)
+    return out
+
+
+def status_text(row) -> str:
+    """Dutch status of a supply_sets row for a table: 'lopend', or 'gepland (bron uit 2022, verouderd)'."""
+    text = STATUS_LABELS[row["status_year"]]
+    if row["stale"]:
+        as_of = row["status_as_of"]
+        text += f" (laatst bevestigd in {int(as_of)})" if not _is_missing(as_of) else " (niet bevestigd)"
+    return text
+
+
+REACH_UNIT_LABELS = {"geholpen_bedrijven": "geholpen bedrijven", "betrokken_ondernemers": "betrokken ondernemers",
+                     "deelnemers": "deelnemers", "contacten": "contacten met ondernemers"}
+
+
+def reach_per_year(register: pd.DataFrame) -> pd.Series:
+    """Reach per year where the register says the figure is for one year (reach_kind per_jaar), else <NA>.
+
+    A cumulative figure is never divided into years: how it is spread over the years is not known.
+    """
+    values = [r if (not _is_missing(r) and k == "per_jaar") else pd.NA
+              for r, k in zip(register["reach_mkb"], register["reach_kind"])]
+    return pd.Series(pd.array(values, dtype="Int64"), index=register.index)
+
+
+def reach_text(row) -> str:
+    """A reach figure in words with what it is: '200 betrokken ondernemers, opgeteld over 2021–2023'."""
+    if _is_missing(row["reach_mkb"]):
+        return UNKNOWN
+    from .dutch import fmt_int
+
+    what = REACH_UNIT_LABELS.get(row.get("reach_unit"), "mkb'ers")
+    first, last = _year(row.get("reach_from")), _year(row.get("reach_to"))
+    period = (f"{first}–{last}" if first is not None and last is not None and first != last
+              else str(first or last) if (first or last) else str(row.get("reach_period") or UNKNOWN))
+    kind = "in" if row.get("reach_kind") == "per_jaar" else "opgeteld over"
+    return f"{fmt_int(row['reach_mkb'])} {what}, {kind} {period}"
+
+
+def compare_benchmarks(bench: pd.DataFrame) -> pd.DataFrame:
+    """Which benchmarks can be set against a yearly ambition for one region, and why the others cannot.
+
+    Comparable: a measured result (kind resultaat) for one initiative in one region (scope regionaal,
+    per initiatief), counting mkb'ers helped (counted mkb_geholpen), given per year by the source
+    (basis bron). Columns: id, name, figure, mkb_per_year (Float64), bound, comparable (bool), reason
+    (Dutch, empty when comparable), plus the typing columns kind, scope, per, counted, basis, period,
+    certainty.
+    """
+    reasons = []
+    for r in bench.itertuples():
+        why = []
+        if _is_missing(r.mkb_per_year):
+            why.append("geen cijfer per jaar")
+        else:
+            if r.kind != "resultaat":
+                why.append("een doel, geen gemeten resultaat" if r.kind == "doel" else "geen bereik")
+            if r.scope != "regionaal" or r.per != "initiatief":
+                why.append("landelijk totaal" if r.per == "landelijk_totaal" else
+                           "gemiddelde per hub, door ons berekend" if r.per == "gemiddelde_per_hub" else
+                           "geen cijfer voor één regio")
+            if r.counted != "mkb_geholpen":
+                why.append("telt ook grotere bedrijven" if r.counted == "bedrijven_mkb_en_midcaps" else
+                           "telt contacten, geen geholpen bedrijven")
+            if r.basis != "bron":
+                why.append("het cijfer per jaar is door ons afgeleid")
+        reasons.append("; ".join(why))
+    out = bench[["id", "name", "figure", "mkb_per_year", "basis", "kind", "scope", "per", "counted", "bound",
+                 "period", "certainty"]].copy().reset_index(drop=True)
+    out["mkb_per_year"] = out["mkb_per_year"].astype("Float64")
+    out["reason"] = reasons
+    out["comparable"] = out["reason"] == ""
+    return out
+
+
+# ---------------------------------------------------------------- organisations
+
+ORGANISATION_KINDS = ("overheid", "uitvoeringsorganisatie", "kennisinstelling", "netwerk",
+                      "ontwikkelingsmaatschappij", "brancheorganisatie")
+# Names that are categories, not organisations: the list names who is involved.
+CATEGORY_NAMES = frozenset({"bedrijven", "gemeenten", "provincies", "onderwijsinstellingen", "intermediairs",
+                            "regionale overheden", "rom's", "ministeries", "kennisinstellingen", "scholen",
+                            "ondernemers", "overheden", "partners"})
+
+ORGANISATION_FIELDS: list[Field] = [
+    Field("id", "str", True, help="a unique slug of lower-case letters, digits and '-'"),
+    Field("name", "str", True, help="the organisation's current name (not a category such as 'gemeenten')"),
+    Field("kind", "str", True, ORGANISATION_KINDS),
+    Field("level", "str", True, LEVELS, "where the organisation works: regionaal, nationaal or europees"),
+    Field("role", "str", True, help="in one sentence, in Dutch: what it does for mkb digitalisation"),
+    Field("initiatives", "code_list", True, help="ids of the initiatives in data/initiatives.yml it takes part in"),
+    Field("sources", "url_list", True, help="https:// addresses that name the organisation in this role"),
+    Field("source_type", "str", True, SOURCE_TYPES),
+    Field("checked", "date", True, help="the date the sources were read, as YYYY-MM-DD"),
+    Field("note", "str"),
+]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(str(name).lower().split())
+
+
+def load_organisations(path=DATA_DIR / "organisations.yml", initiative_ids=None) -> pd.DataFrame:
+    """Read and validate the register of organisations involved (data/organisations.yml).
+
+    Refused, with the file, record and field named: categories instead of names ('bedrijven'),
+    the same name twice, and initiative ids that are not in data/initiatives.yml
+    (initiative_ids: the known ids; default: those of load_initiatives()).
+    """
+    path = Path(path)
+    ids = set(load_initiatives()["id"]) if initiative_ids is None else set(initiative_ids)
+    seen: dict[str, str] = {}
+
+    def check(p, rid, record):
+        _check_common(p, rid, record)
+        key = _name_key(record.get("name", ""))
+        if key in CATEGORY_NAMES:
+            raise DataError(p, f"{record['name']!r} is a category, not an organisation", record=rid,
+                            field="name", fix="name the organisations themselves, or leave the category out")
+        if key in seen:
+            raise DataError(p, f"the name {record['name']!r} is also used by {seen[key]!r}", record=rid,
+                            field="name", fix="merge the two records into one")
+        seen[key] = rid
+        for iid in record.get("initiatives") or []:
+            if iid not in ids:
+                raise DataError(p, f"unknown initiative {iid!r}", record=rid, field="initiatives",
+                                fix="use the id of an initiative in data/initiatives.yml")
+
+    return _frame(load_register(path, ORGANISATION_FIELDS, checks=[check]), ORGANISATION_FIELDS)
+
+
+def organisations_involved(orgs: pd.DataFrame, initiative_ids) -> pd.DataFrame:
+    """The organisations that take part in at least one of the given initiatives, sorted by level and name.
+
+    Adds n_initiatives (how many of the given initiatives) and initiative_ids (those, sorted).
+    """
+    wanted = set(initiative_ids)
+    hits = orgs["initiatives"].map(lambda ids: sorted(wanted & set(ids)))
+    out = orgs[hits.map(bool)].copy()
+    out["initiative_ids"] = hits[hits.map(bool)]
+    out["n_initiatives"] = out["initiative_ids"].map(len).astype(int)
+    order = {level: i for i, level in enumerate(LEVELS)}
+    out = out.assign(_l=out["level"].map(order), _n=out["name"].str.lower()).sort_values(["_l", "_n"])
+    return out.drop(columns=["_l", "_n"]).reset_index(drop=True)
+
+
+def audience_coverage(path=None) -> dict[str, str]:
+    """How systematically each audience was searched (data/coverage.yml, initiatives.audiences)."""
+    import yaml
+
+    from .coverage import COVERAGE_FILE
+
+    path = Path(path or COVERAGE_FILE)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    audiences = (raw.get("initiatives") or {}).get("audiences")
+    if not isinstance(audiences, dict) or not {"mkb", "burgers"} <= set(audiences):
+        raise DataError(path, "initiatives.audiences must say for mkb and burgers how they were searched",
+                        record="initiatives", field="audiences", fix="restore data/coverage.yml from git")
+    return {k: str(v) for k, v in audiences.items()}

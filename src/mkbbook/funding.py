@@ -72,7 +72,7 @@ def load_funding(path=FUNDING_FILE) -> pd.DataFrame:
     df = pd.DataFrame(records, columns=[f.name for f in FIELDS])
     df["checked"] = df["checked"].astype(str)
     for column in ("period", "amount"):
-        df[column] = df[column].fillna("").astype(str)
+        df[column] = [v if isinstance(v, str) else "" for v in df[column]]
     for column in ("funds", "for_whom", "relevance", "amount"):
         df[column] = df[column].map(lambda t: " ".join(str(t).split()))
     return df

@@ -73,7 +73,10 @@ def test_no_plumbing_or_unresolved_glue_is_shown(site, name):
 def test_chapter_one_numbers_are_glued_and_breaks_are_flagged(site):
     region, html_dir = site
     text = " ".join(_page(html_dir, "book/chapters/01_bedrijvigheid.html").get_text(" ").split())
-    assert "trendbreuk" in text  # the 2024 break in financial services is stated
+    assert "Trendbreuk 2022" in text and "Trendbreuk 2024" in text  # found by code (mkbbook.breaks)
+    assert "alle gemeenten van Nederland samen" in text  # the like-for-like comparator is named
+    assert "voorlopig" in text  # the latest birth years are provisional
+    assert "met +" not in text and "de locatiequotiënt" not in text.lower()
     if region == "provincie-utrecht":
         assert "217.915 vestigingen" in text  # 2025 total on 2025 boundaries, computed and glued
         assert "Deelregio" in text

@@ -72,10 +72,41 @@ def test_growth_by_sector():
     assert out.loc["J", "groei_pct"] == pytest.approx(300.0)
 
 
+def _raw():
+    """Establishments on each year's boundaries, with GM0000 (hand-checked below)."""
+    rows = []
+    for code, year, f, j in [("GM1", 2015, 30, 10), ("GM1", 2016, 40, 20), ("GM2", 2015, 60, 0), ("GM2", 2016, 60, 20),
+                             ("GM3", 2015, 100, 0), ("GM3", 2016, 100, 0), ("GM0000", 2015, 0, 0),
+                             ("GM0000", 2016, 0, 60)]:
+        rows += [(code, year, "F", f), (code, year, "J", j), (code, year, "totaal", f + j)]
+    return pd.DataFrame(rows, columns=["gemeentecode", "jaar", "sectorgroep", "vestigingen"])
+
+
+def test_like_for_like_comparator_leaves_out_unassigned():
+    raw = _raw()
+    level = dyn.totals_by_year(dyn.national_series(raw))
+    comparator = dyn.totals_by_year(dyn.municipal_sum_series(raw))
+    # national level incl. GM0000: 200 -> 300 (+50 %); sum of municipalities: 200 -> 240 (+20 %)
+    assert level.to_dict() == {2015: 200, 2016: 300}
+    assert comparator.to_dict() == {2015: 200, 2016: 240}
+    assert dyn.growth_pct(comparator[2015], comparator[2016]) == pytest.approx(20.0)
+    region = dyn.region_series_exact(raw, {"GM1", "GM2"})
+    assert dyn.totals_by_year(region).to_dict() == {2015: 100, 2016: 140}  # +40 %, against +20 % like-for-like
+    assert region["vestigingen"].dtype == "int64"
+    shares = dyn.sector_shares(region, dyn.municipal_sum_series(raw), 2016).set_index("sectorgroep")
+    # region J 40/140 = 28.57 %; comparator J 40/240 = 16.67 % (with GM0000's 60 J: 100/300 = 33.3 %)
+    assert shares.loc["J", "regio_pct"] == pytest.approx(40 / 140 * 100)
+    assert shares.loc["J", "nederland_pct"] == pytest.approx(40 / 240 * 100)
+    lq = dyn.location_quotients(raw[raw.gemeentecode != "GM0000"], dyn.municipal_sum_series(raw), {"GM1", "GM2"},
+                                2016, "Regio").set_index(["eenheid", "sectorgroep"])
+    assert lq.loc[("Regio", "J"), "lq"] == pytest.approx((40 / 140) / (40 / 240))  # 1.714, not 0.857
+
+
 def test_profile_on_the_real_data_matches_the_mirror_readme():
     p = business.profile(resolve("provincie-utrecht"), 2023)
     # municipal sums for the province in 2023 = 202,045 (cross-check in the mirror README)
-    assert p.establishments == pytest.approx(202045)
+    assert p.establishments == 202045 and isinstance(p.establishments, int)
+    assert p.nl == p.nl_municipal + p.unassigned  # level = comparator + GM0000
     assert p.births_cover_region and p.within_utrecht_corop
     assert set(p.subregions["deelregio"]) == {"U16", "Regio Amersfoort (Utrechtse gemeenten)",
                                               "Regio Foodvalley (Utrechtse gemeenten)"}

@@ -22,6 +22,7 @@ from mkbbook.result import Figure, Note, Table
 
 FIXTURE = Path(__file__).parent / "fixtures" / "monitoring" / "chapter_run.yml"
 PRIORITIES = ["J", "M-N", "F"]
+HELP_NOW = (7, 2)  # chapter 2: 7 initiatives help in the year, 2 of them with a reach figure per year
 RESULT_KEYS = ["monitoring-geholpen-per-jaar", "monitoring-grootteklasse", "monitoring-sectoren",
                "monitoring-gemeenten", "monitoring-volledigheid", "monitoring-indicatoren-per-jaar"]
 
@@ -36,7 +37,8 @@ def with_records(settings):
     """compute() itself, with the fixture register and fixed priorities (uncached: the inputs are patched)."""
     patch = pytest.MonkeyPatch()
     patch.setattr(mon, "MONITORING_FILE", FIXTURE)
-    patch.setattr(chapter, "priority_sectors", lambda area, year, settings: PRIORITIES)
+    patch.setattr(chapter, "priority_sectors", lambda area, year, settings: PRIORITIES, HELP_NOW)
+    patch.setattr(chapter, "help_now", lambda area, year, settings: HELP_NOW)
     try:
         result = chapter.compute.uncached(resolve("provincie-utrecht"), 2025, settings)
     finally:
@@ -60,6 +62,8 @@ def test_key_facts_with_records(with_records):
     assert ch["prioriteiten"] == PRIORITIES
     assert ch.text("prioriteiten") == ("informatie en communicatie (J), zakelijke dienstverlening (M-N) en "
                                        "bouw (F)")
+    assert ch.text("kern_bereik") == ("Van 5 van de 7 initiatieven die in 2025 hulp bij digitalisering aan het mkb "
+                                      "bieden, weten we niet hoeveel mkb'ers ze per jaar helpen.")
     assert not any(f.is_markdown for f in ch.facts.values())  # all plain text, glued literally
 
 
@@ -106,7 +110,7 @@ def test_results_exhibits_and_their_exact_data(with_records):
 
 def test_without_records_nothing_is_filled_in(settings):
     empty = mon.load_monitoring()  # the real register is empty: never invented
-    ch = chapter.build(resolve("u16"), 2025, settings, empty, PRIORITIES)
+    ch = chapter.build(resolve("u16"), 2025, settings, empty, PRIORITIES, HELP_NOW)
     assert ch["geholpen"] is None and ch.text("geholpen") == "onbekend"
     assert ch.text("kern_stand").startswith("Er zijn nog geen monitoringcijfers.")
     assert "250 per jaar" in ch.text("kern_stand")
@@ -118,7 +122,7 @@ def test_ambition_comes_from_the_settings(settings):
     raw = {**settings.raw, "ambition": {**settings.raw["ambition"], "per_year": 1000}}
     other = settings_module.Settings(raw)
     records = mon.load_monitoring(FIXTURE)
-    ch = chapter.build(resolve("provincie-utrecht"), 2025, other, records, PRIORITIES)
+    ch = chapter.build(resolve("provincie-utrecht"), 2025, other, records, PRIORITIES, HELP_NOW)
     assert ch.text("ambitie") == "1.000" and ch["pct_ambitie"] == pytest.approx(16.0)
     assert ch.exhibits["monitoring-indicatoren"].data.loc[0, "doel"].startswith("minstens 1.000 per jaar")
     assert ch.exhibits["monitoring-geholpen-per-jaar"].data["target"].tolist() == [1000, 1000]
@@ -126,15 +130,14 @@ def test_ambition_comes_from_the_settings(settings):
 
 def test_records_after_the_edition_year_are_left_out(settings):
     records = mon.load_monitoring(FIXTURE)
-    ch = chapter.build(resolve("provincie-utrecht"), 2024, settings, records, PRIORITIES)
+    ch = chapter.build(resolve("provincie-utrecht"), 2024, settings, records, PRIORITIES, HELP_NOW)
     assert ch["laatste_jaar"] == 2024 and ch["geholpen"] == 60 and ch["n_records"] == 1
 
 
 def test_region_outside_the_researched_area(settings):
-    ch = chapter.build(resolve("corop-twente"), 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES)
+    ch = chapter.build(resolve("corop-twente"), 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES, HELP_NOW)
     assert ch["n_lopend"] is None and ch.text("n_lopend") == "niet onderzocht"
     assert "niet onderzocht" in ch.text("kern_lopend") and "niet onderzocht" in ch.text("lopend_zin")
-    assert "niet onderzocht" in ch.text("kern_bereik")
     note = ch.exhibits["monitoring-lopende-initiatieven"]
     assert isinstance(note, Note) and "niet onderzocht" in note.text
     # the national werkplaatsen record reaches every region, but none of its firms is in Twente
@@ -147,7 +150,7 @@ def test_region_names_are_escaped_in_markdown(settings):
     from dataclasses import replace
 
     area = replace(resolve("u16"), name="U16 <b>*x*</b>")
-    ch = chapter.build(area, 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES)
+    ch = chapter.build(area, 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES, HELP_NOW)
     caption = ch.exhibits["monitoring-indicatoren-per-jaar"].caption
     assert "<b>" not in caption and "&lt;b&gt;" in caption and "\\*x\\*" in caption
     assert "<b>" not in ch.exhibits["monitoring-gemeenten"].caption
@@ -164,11 +167,11 @@ def test_helped_sentence(args, expected):
 
 
 def test_singular_and_plural_sentences():
-    assert chapter.reach_sentence(0, 0, "X") == "Het register noemt geen initiatieven voor het mkb in X."
-    assert chapter.reach_sentence(1, 1, "X") == ("Van het enige initiatief voor het mkb in X is niet bekend hoeveel "
-                                                 "bedrijven het bereikt.")
-    assert chapter.reach_sentence(5, 0, "X").startswith("Van alle 5 initiatieven")
-    assert chapter.reach_sentence(16, 14, "X").startswith("Nu is van 14 van de 16 initiatieven")
+    assert chapter.reach_sentence(0, 0, 2025).startswith("Volgens het register biedt in 2025 geen initiatief")
+    assert chapter.reach_sentence(1, 1, 2025) == ("Van het enige initiatief dat in 2025 hulp bij digitalisering aan "
+                                                  "het mkb biedt, weten we niet hoeveel mkb'ers het per jaar helpt.")
+    assert chapter.reach_sentence(5, 0, 2025).startswith("Van alle 5 initiatieven die in 2025")
+    assert chapter.reach_sentence(7, 7, 2025).startswith("Van geen van de 7 initiatieven die in 2025")
     assert chapter.sector_sentence(2025, 50.0, 1, 3).endswith("1 van de 3 sectoren met voorrang is bereikt.")
     assert chapter.sector_sentence(2025, 50.0, 0, 1).endswith("de sector met voorrang is niet bereikt.")
     assert chapter.sector_sentence(2025, None, 0, 2).startswith("In 2025 is van geen enkele geholpen mkb'er")
@@ -181,7 +184,7 @@ def test_singular_and_plural_sentences():
 
 
 def test_single_municipality_gets_a_note(settings):
-    ch = chapter.build(resolve("GM0344"), 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES)
+    ch = chapter.build(resolve("GM0344"), 2025, settings, mon.load_monitoring(FIXTURE), PRIORITIES, HELP_NOW)
     note = ch.exhibits["monitoring-gemeenten"]
     assert isinstance(note, Note)
     # u-tech 50 + werkplaatsen 20 in Utrecht (GM0344) in 2025

@@ -189,15 +189,6 @@ def test_detail_completeness(df):
     assert list(table["field"].head(4)) == list(mon.OPTIONAL_DETAILS)
 
 
-def test_running_initiatives():
-    initiatives = ini.load_initiatives(INITIATIVES, valid_codes={"GM0001", "GM0002", "GM0003", "GM0009",
-                                                                 "PV01", "PV02", "PV09", "NL"})
-    # a: 2020-2023; b: from 2021, lopend; c: from 2020, lopend; d: nothing known; e: gepland
-    assert mon.running_initiatives(initiatives, 2020) == ["a-provincie", "c-nationaal"]
-    assert mon.running_initiatives(initiatives, 2022) == ["a-provincie", "b-gemeente", "c-nationaal"]
-    assert mon.running_initiatives(initiatives, 2024) == ["b-gemeente", "c-nationaal"]
-
-
 def test_reporting_coverage(df):
     running = ["a-provincie", "b-gemeente", "c-nationaal"]
     assert mon.reporting_coverage(df, running, 2022) == {

@@ -313,27 +313,9 @@ def detail_completeness(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "field", "records", "records_filled", "pct_filled"])
 
 
-def running_initiatives(initiatives: pd.DataFrame, year: int) -> list[str]:
-    """Ids of the initiatives (load_initiatives rows) that ran in a year, sorted.
-
-    An initiative ran in `year` when its start_year and end_year (where
-    known) do not exclude it and, unless both years are known, its status
-    is "lopend". Initiatives with neither years nor status do not count:
-    nothing is assumed.
-    """
-    out = []
-    for row in initiatives.itertuples():
-        start = None if pd.isna(row.start_year) else int(row.start_year)
-        end = None if pd.isna(row.end_year) else int(row.end_year)
-        if (start is not None and start > year) or (end is not None and end < year):
-            continue
-        if (start is not None and end is not None) or row.status == "lopend":
-            out.append(row.id)
-    return sorted(out)
-
-
 def reporting_coverage(df: pd.DataFrame, running_ids: Iterable[str], year: int) -> dict:
-    """How many of the running initiatives have a record for the year.
+    """How many of the running initiatives (running_ids: e.g. mkbbook.initiatives.supply_sets, set hulp_nu)
+    have a record for the year.
 
     Returns n_running, n_reported, pct_reported (None without running
     initiatives) and missing (sorted ids of running initiatives without a record).

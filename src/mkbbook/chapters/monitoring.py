@@ -16,13 +16,15 @@ Facts (glue keys; value, then what the text says):
 - ``pct_ambitie``: helped in ``laatste_jaar`` as % of the ambition (float or None).
 - ``kern_stand``: sentence: how many mkb'ers were helped in the latest year against the ambition,
   or that there are no records yet.
-- ``kern_bereik``: sentence: of how many mkb initiatives reaching the region the reach is unknown.
-- ``kern_lopend``: sentence: how many running regional mkb initiatives reported (or could report first),
-  or that regional initiatives were not researched for this region.
+- ``kern_bereik``: sentence: of how many initiatives that help mkb'ers with digitalisation in the edition year
+  (chapter 2's ``n_hulp_nu``) the number helped per year is not known (chapter 2's ``n_bereik_per_jaar``).
+- ``kern_lopend``: sentence: how many of the regional initiatives that helped in the latest year reported (or
+  could report first), or that regional initiatives were not researched for this region.
 - ``prioriteiten``: the sector groups with priority (value: list of codes); text "a (X), b (Y) en c (Z)",
   or "geen".
 - ``prioriteiten_zin``: sentence naming the sectors with priority from chapter 4 (or saying there are none).
-- ``n_lopend``: running regional mkb initiatives in ``laatste_jaar`` (int; None when not researched).
+- ``n_lopend``: regional initiatives that are current help in ``laatste_jaar`` (running, for mkb, main theme
+  digitalisation: the set ``hulp_nu`` of chapter 2) (int; None and "niet onderzocht" when not researched).
 - ``lopend_zin``: sentence: "Voor 2025 zijn dat 3 initiatieven." (singular, none, not researched).
 - ``stand_resultaten``: sentence introducing the results (or saying there are none yet).
 - ``noot_stand``: sentence on the state of the register (records, latest report date).
@@ -71,21 +73,35 @@ def priority_sectors(area: Region, year: int, settings: Settings) -> list[str]:
                                per_year=settings.ambition_per_year)["priorities"])
 
 
-def running_in(initiatives: pd.DataFrame, year: int) -> list[str]:
-    """Ids of the initiatives that ran in ``year`` (see the definition in the chapter's text)."""
-    return mon.running_initiatives(initiatives, year)
+def running_in(initiatives: pd.DataFrame, year: int, max_age_years: int) -> list[str]:
+    """Ids of the initiatives that are current help in ``year``: running in that year, for mkb, main theme
+    digitalisation (the set ``hulp_nu`` of mkbbook.initiatives.supply_sets, as in chapter 2), sorted."""
+    sets = ini.supply_sets(initiatives, year, max_age_years)
+    return sorted(sets.loc[sets["supply_set"] == "hulp_nu", "id"])
+
+
+def help_now(area: Region, year: int, settings: Settings) -> tuple[int, int]:
+    """From chapter 2: the initiatives that help mkb'ers with digitalisation in the year, and how many of them
+    have a reach figure per year."""
+    from . import initiatives as chapter_2
+
+    supply = chapter_2.compute(area, year, settings)
+    return int(supply["n_hulp_nu"]), int(supply["n_bereik_per_jaar"])
 
 
 @chapter
 def compute(area: Region, year: int, settings: Settings) -> Chapter:
     records = mon.load_monitoring(mon.MONITORING_FILE)
-    return build(area, year, settings, records, priority_sectors(area, year, settings))
+    return build(area, year, settings, records, priority_sectors(area, year, settings), help_now(area, year, settings))
 
 
-def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, priorities: list[str]) -> Chapter:
-    """The chapter from a loaded monitoring register and the sectors with priority (tests pass fixtures)."""
+def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, priorities: list[str],
+          current_help: tuple[int, int]) -> Chapter:
+    """The chapter from a loaded monitoring register, the sectors with priority (chapter 4) and the current help
+    (chapter 2: initiatives helping in the year, of which with a reach figure per year). Tests pass fixtures."""
     ch = Chapter("monitoring")
     ambition = settings.ambition_per_year
+    max_age = settings.get("initiatives", "status_max_age_years", kind=int)
     study = link(STUDY_NAME, settings.ambition_source)
     geo = geography.municipalities()
     province_of = dict(zip(geo["gemeentecode"], geo["provinciecode"]))
@@ -94,13 +110,13 @@ def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, p
 
     reaching = ini.reaching_region(ini.load_initiatives(), set(area.codes), province_of)
     mkb = reaching[reaching["audience"] == "mkb"]
-    regional = mkb[mkb["level"] == "regionaal"]
+    regional = reaching[reaching["level"] == "regionaal"]
     records = mon.for_initiatives(register, mkb["id"])
     records = records[records["year"] <= year].reset_index(drop=True)
     years = sorted(int(y) for y in records["year"].unique())
     has_data = bool(years)
     last = years[-1] if has_data else int(year)
-    running = running_in(regional, last) if researched else []
+    running = running_in(regional, last, max_age) if researched else []
     reporting = mon.reporting_coverage(records, running, last)
 
     ch.fact("regio_naam", area.name)
@@ -127,7 +143,7 @@ def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, p
         ch.fact("kern_stand", "Er zijn nog geen monitoringcijfers. Daarom laat dit hoofdstuk nog niet zien hoeveel "
                               "mkb'ers de initiatieven helpen, en ook niet of de ambitie van "
                               f"{fmt_int(ambition)} per jaar wordt gehaald.")
-    bereik = reach_sentence(len(mkb), int(mkb["reach_mkb"].isna().sum()), area.name)
+    bereik = reach_sentence(current_help[0], current_help[0] - current_help[1], year)
     if not researched:
         bereik += (f" Regionale en gemeentelijke initiatieven zijn voor {area.name} niet onderzocht; "
                    "het register telt hier alleen landelijke en Europese regelingen.")
@@ -184,7 +200,8 @@ def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, p
         md("Sectoren met voorrang voor {name}", name=area.name),
         source="hoofdstuk {doc}`04_vraag_aanbod` (een modelschatting op basis van CBS-tabellen en het register "
                "van initiatieven).") if priorities else None)
-    ch.add("monitoring-lopende-initiatieven", _running_table(area, last, researched, regional, running, records))
+    ch.add("monitoring-lopende-initiatieven", _running_table(area, last, researched, regional, running, records,
+                                                             max_age))
     ch.add("monitoring-geen-gegevens", None if has_data else Note(
         "Er zijn nog geen monitoringcijfers, dus hier staan nog geen cijfers of figuren. Zodra er records in "
         "`data/monitoring.yml` staan, toont dit deel per jaar: het aantal geholpen mkb'ers naast de ambitie, de "
@@ -193,7 +210,7 @@ def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, p
     if has_data:
         _results(ch, area, settings, records, priorities, running, reporting, municipality_name, study,
                  helped=helped, small=small, sectors=sectors, places=places, now=now, years=years, last=last,
-                 regional=regional, researched=researched)
+                 regional=regional, researched=researched, max_age=max_age)
     else:
         for key in ("monitoring-geholpen-per-jaar", "monitoring-grootteklasse", "monitoring-sectoren",
                     "monitoring-gemeenten", "monitoring-volledigheid", "monitoring-indicatoren-per-jaar"):
@@ -212,17 +229,21 @@ def helped_sentence(last: int, n_initiatives: int, helped: int, pct: float, ambi
                                   "per jaar.", where]))
 
 
-def reach_sentence(n_mkb: int, n_unknown: int, name: str) -> str:
-    """Of how many of the mkb initiatives that reach the region the reach is not known."""
-    if n_mkb == 0:
-        return f"Het register noemt geen initiatieven voor het mkb in {name}."
-    if n_mkb == 1:
-        return (f"Van het enige initiatief voor het mkb in {name} is {'niet ' if n_unknown else ''}bekend hoeveel "
-                "bedrijven het bereikt.")
+def reach_sentence(n_now: int, n_unknown: int, year: int) -> str:
+    """Of how many initiatives that help mkb'ers in the year the number helped per year is not known."""
+    if n_now == 0:
+        return f"Volgens het register biedt in {year} geen initiatief hulp bij digitalisering aan het mkb in de regio."
+    if n_now == 1:
+        return (f"Van het enige initiatief dat in {year} hulp bij digitalisering aan het mkb biedt, weten we "
+                f"{'niet ' if n_unknown else ''}hoeveel mkb'ers het per jaar helpt.")
     if n_unknown == 0:
-        return f"Van alle {fmt_int(n_mkb)} initiatieven voor het mkb in {name} is bekend hoeveel bedrijven ze bereiken."
-    return (f"Nu is van {fmt_int(n_unknown)} van de {fmt_int(n_mkb)} initiatieven voor het mkb in {name} niet "
-            "bekend hoeveel bedrijven ze bereiken.")
+        return (f"Van alle {fmt_int(n_now)} initiatieven die in {year} hulp bij digitalisering aan het mkb bieden, "
+                "weten we hoeveel mkb'ers ze per jaar helpen.")
+    if n_unknown == n_now:
+        return (f"Van geen van de {fmt_int(n_now)} initiatieven die in {year} hulp bij digitalisering aan het mkb "
+                "bieden, weten we hoeveel mkb'ers ze per jaar helpen.")
+    return (f"Van {fmt_int(n_unknown)} van de {fmt_int(n_now)} initiatieven die in {year} hulp bij digitalisering aan "
+            "het mkb bieden, weten we niet hoeveel mkb'ers ze per jaar helpen.")
 
 
 def sector_sentence(last: int, pct_priority, reached: int, n_priorities: int) -> str:
@@ -275,38 +296,40 @@ def _running_sentence(area, last, researched, running, reporting, has_data) -> s
             f"{'heeft' if k == 1 else 'hebben'} er {fmt_int(k)} cijfers over {last} aangeleverd.")
 
 
-def _running_table(area, last, researched, regional, running, records):
+def _running_table(area, last, researched, regional, running, records, max_age):
     if not researched:
         return Note(md("Regionale initiatieven zijn voor {name} niet onderzocht (zie `data/coverage.yml`).",
                        name=area.name))
     if not running:
-        return Note(md("Volgens het register liep er in {last} geen regionaal initiatief voor het mkb in {name}.",
-                       last=last, name=area.name))
-    rows = regional.set_index("id").loc[running].reset_index()
+        return Note(md("Volgens het register bood in {last} geen regionaal initiatief hulp bij digitalisering aan "
+                       "het mkb in {name}.", last=last, name=area.name))
+    sets = ini.supply_sets(regional, last, max_age).set_index("id")
+    rows = sets.loc[running].reset_index()
     reported = set(records.loc[records["year"] == last, "initiative"])
     data = pd.DataFrame({"id": rows["id"], "name": rows["name"], "url": rows["sources"].map(lambda s: s[0]),
                          "organisations": rows["organisations"].map(", ".join),
                          "start_year": rows["start_year"].astype("Int64"),
                          "end_year": rows["end_year"].astype("Int64"),
-                         "status": rows["status"].map(lambda v: ini.label("status", v)),
-                         "checked": rows["checked"].map(lambda d: pd.Timestamp(d).strftime("%d-%m-%Y")),
+                         f"status_{last}": rows["status_year"],
+                         "status_as_of": rows["status_as_of"].astype("Int64"),
+                         "stale": rows["stale"].astype(bool),
                          f"record_{last}": rows["id"].map(lambda i: i in reported)})
     shown = pd.DataFrame({
         "Initiatief": [link(n, u) for n, u in zip(data["name"], data["url"])],
         "Organisaties": data["organisations"],
         "Startjaar": data["start_year"].map(lambda v: or_unknown(v, str)),
         "Eindjaar": data["end_year"].map(lambda v: or_unknown(v, str)),
-        "Status (gecontroleerd op)": [f"{s} ({c})" for s, c in zip(data["status"], data["checked"])],
+        f"Status in {last}": [ini.status_text(r) for _, r in rows.iterrows()],
         f"Record voor {last}": data[f"record_{last}"].map({True: "ja", False: "nee"}),
     })
-    return Table(shown, data, md("Regionale initiatieven voor het mkb in {name} die in {last} liepen",
-                                 name=area.name, last=last),
+    return Table(shown, data, md("Regionale initiatieven die in {last} hulp bij digitalisering aan het mkb in {name} "
+                                 "bieden", name=area.name, last=last),
                  source="register van initiatieven `data/initiatives.yml` en monitoringregister "
                         "`data/monitoring.yml`.")
 
 
 def _results(ch, area, settings, records, priorities, running, reporting, municipality_name, study, *,
-             helped, small, sectors, places, now, years, last, regional, researched):
+             helped, small, sectors, places, now, years, last, regional, researched, max_age):
     ambition = settings.ambition_per_year
     year_order = [str(y) for y in years]
 
@@ -400,7 +423,7 @@ def _results(ch, area, settings, records, priorities, running, reporting, munici
     # every indicator per year
     rows = []
     for y in years:
-        rep = mon.reporting_coverage(records, running_in(regional, y) if researched else [], y)
+        rep = mon.reporting_coverage(records, running_in(regional, y, max_age) if researched else [], y)
         h, sm = helped.set_index("year").loc[y], small.set_index("year").loc[y]
         se, pl = sectors.set_index("year").loc[y], places.set_index("year").loc[y]
         rows.append({"year": y, "records": int(h["records"]), "helped": int(h["helped"]),

@@ -423,3 +423,75 @@ def test_micro_share():
     assert (j["below_ten"], j["total"]) == (134360, 138305)
     with pytest.raises(ValueError, match="5-9"):
         policies.micro_share(counts[counts["grootteklasse"] != "5-9"])
+
+
+# --- kind, targets from one place, age of a record (hand-checked on the chapter fixture) -------------
+
+CHAPTER_REGISTER = FIXTURES / "chapter_register.yml"
+
+
+@pytest.fixture
+def chapter_df():
+    return policies.load_policies(CHAPTER_REGISTER, valid_codes=CODES | {"GM0344"})
+
+
+def test_policy_documents_and_reports(chapter_df):
+    assert policies.policy_documents(chapter_df)["id"].tolist() == [
+        "eu-kompas", "eu-besluit", "rijk-sde", "prov-visie", "gem-utrecht"]
+    assert policies.monitoring_reports(chapter_df)["id"].tolist() == ["eu-rapport"]
+
+
+def test_target_accessor(chapter_df):
+    nl = policies.target(chapter_df, policies.IND_DII_BASIC, "NL")
+    assert (nl.value, nl.year, nl.unit, nl.size_class, nl.document_id) == (95.0, 2030, "%", "10-249", "rijk-sde")
+    assert nl.population == "mkb in Nederland" and nl.source_url == "https://www.rijksoverheid.nl/sde"
+    assert nl.text == "95%"
+    eu = policies.target(chapter_df, policies.IND_DII_BASIC, "EU")  # the later document (the Decision) wins
+    assert (eu.value, eu.document_id) == (91.0, "eu-besluit")
+    cloud = policies.target(chapter_df, policies.IND_CLOUD_AI_BIGDATA, "EU")
+    assert cloud.size_class == "GE10"
+    with pytest.raises(KeyError, match="NL"):
+        policies.target(chapter_df, policies.IND_CLOUD_AI_BIGDATA, "NL")
+
+
+def test_indicator_names_agree_with_eurostat():
+    assert policies.IND_DII_BASIC == eurostat.IND_DII_BASIC
+    assert policies.IND_CLOUD_AI_BIGDATA == eurostat.IND_CLOUD_AI_BIGDATA
+
+
+def test_real_targets_from_one_place(real):
+    nl = policies.target(real, policies.IND_DII_BASIC, "NL")
+    assert (nl.value, nl.year, nl.size_class) == (95.0, 2030, "10-249")
+    eu = policies.target(real, policies.IND_DII_BASIC, "EU")
+    assert (eu.value, eu.document_id) == (90.0, "eu-digitaal-decennium-besluit-2022")
+    assert eu.source_url.startswith("https://eur-lex.europa.eu/")
+
+
+def test_stale(chapter_df):
+    import datetime as dt
+
+    old = policies.stale(chapter_df, dt.date(2026, 12, 1)).tolist()
+    assert old == [False, False, False, False, True, False]  # prov-visie checked 2024-06-01
+    assert policies.stale(chapter_df, dt.date(2025, 6, 1)).sum() == 0
+
+
+def test_monitoring_kind_must_fit_status(tmp_path):
+    records = yaml.safe_load(CHAPTER_REGISTER.read_text(encoding="utf-8"))
+    records[2]["status"] = "geldend"
+    path = _write(tmp_path, records)
+    with pytest.raises(DataError, match=r"record 'eu-rapport'.*field 'status'"):
+        policies.load_policies(path, valid_codes=CODES | {"GM0344"})
+
+
+def test_source_without_host(tmp_path):
+    records = _records()
+    records[0]["sources"] = ["https://"]
+    _expect_error(tmp_path, records, "eu-kompas", "sources", "https")
+
+
+def test_real_register_kinds_and_sources(real):
+    assert set(real.loc[real["id"].str.startswith("eu-stand-"), "kind"]) == {"monitoring"}
+    assert {"eu-mkb-strategie-2020", "rijk-kamerbrief-financiering-digitalisering-mkb-2023"} <= set(real["id"])
+    decision = real.set_index("id").loc["eu-digitaal-decennium-besluit-2022"]
+    assert {t["value"] for t in decision["targets"]} == {90, 75}
+    assert set(real["source_quality"]) <= {"primair", "secundair"}

@@ -1,8 +1,12 @@
 """The data mirror: its contract (files, columns, keys), validation and loading.
 
 The mirror's README.md is the contract. ``validate()`` checks every file
-against SHA256SUMS and against the columns, types and keys below before any
-notebook runs; loaders read the tidy CSV files with the right types.
+against SHA256SUMS, against the columns, types and keys below, and for
+completeness (every year from the first to the last, every sector group of
+every region and year, every municipality of ``geo/gebieden_2025.csv``, the
+municipal sums against the COROP table) before any notebook runs; loaders read
+the tidy CSV files with the right types. ``manifest()``, ``period_status()`` and
+``latest_year()`` read what a snapshot says about itself.
 """
 
 from __future__ import annotations
@@ -74,7 +78,18 @@ CONTRACTS: dict[str, CsvContract] = {
     "eurostat/isoc_eb_ai.csv": CsvContract(
         {"size_emp": "str", "indic_is": "str", "unit": "str", "geo": "str", "TIME_PERIOD": "int"},
         key=("size_emp", "nace_r2", "indic_is", "unit", "geo", "TIME_PERIOD")),
+    # Digital intensity by NACE activity, NL and EU27_2020 (written by `make data`; the seed has only
+    # the tidy EU27 transcription isoc_e_diin2_eu27.csv, which has no contract of its own here).
+    "eurostat/isoc_e_diin2.csv": CsvContract(
+        {"size_emp": "str", "nace_r2": "str", "indic_is": "str", "unit": "str", "geo": "str", "TIME_PERIOD": "int"},
+        key=("size_emp", "nace_r2", "indic_is", "unit", "geo", "TIME_PERIOD"), required=False),
 }
+GEBIEDEN = "geo/gebieden_2025.csv"
+GEBIEDEN_YEAR = 2025  # the year whose municipalities geo/gebieden_2025.csv lists
+COROP_TOLERANCE = 0.01  # municipal sums vs the COROP table (the README: at most 0.35 % apart)
+MANIFEST = "manifest.json"
+ESTAT_GEOS = ("NL", "EU27_2020")
+UNASSIGNED = "GM0000"  # establishments CBS could not assign to a municipality (README)  # the geos the book reads from the raw Eurostat files
 GEOJSON = ("geo/gemeenten_2023.geojson", "geo/gemeenten_2025.geojson", "geo/provincies_2023.geojson")
 
 
@@ -102,10 +117,13 @@ def read_checksums(root: Path) -> dict[str, str]:
     return out
 
 
-def _check_csv(root: Path, name: str, contract: CsvContract) -> None:
+def _check_csv(root: Path, name: str, contract: CsvContract) -> pd.DataFrame:
     path = root / name
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "is empty: no header and no rows (an interrupted download or copy?)",
+                        fix=FIX_MIRROR) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(path, f"cannot be read as CSV ({exc})", fix=FIX_MIRROR) from None
     missing = [c for c in list(contract.columns) + list(contract.key) if c not in df.columns]
@@ -147,6 +165,109 @@ def _check_csv(root: Path, name: str, contract: CsvContract) -> None:
         if (numbers < 0).any():
             row = numbers[numbers < 0].index[0] + 2
             raise DataError(path, f"line {row}, column {column!r} is negative", fix=FIX_MIRROR)
+    return df
+
+
+# --- Completeness: a file cut at a line boundary is well-formed but not whole ----------------
+
+FIX_INCOMPLETE = ("the file is incomplete (cut off, or rows lost): restore it from the snapshot's source "
+                  "(`git checkout -- snapshots/`, or `make data`) and run again")
+
+
+def _years_unbroken(path: Path, years, what: str) -> None:
+    years = sorted(int(y) for y in pd.unique(pd.Series(years)))
+    holes = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    if holes:
+        raise DataError(path, f"{what} has no rows for {', '.join(map(str, holes))} "
+                              f"(between {years[0]} and {years[-1]})", fix=FIX_INCOMPLETE)
+
+
+def _check_region_grid(path: Path, df: pd.DataFrame, region: str, sectors: bool) -> None:
+    """Every year first..last; per region an unbroken run of years; per region and year every group."""
+    _years_unbroken(path, df["jaar"], "the file")
+    years = df.loc[df[region] != UNASSIGNED, [region, "jaar"]].astype({"jaar": int}).drop_duplicates()
+    span = years.groupby(region)["jaar"].agg(["min", "max", "count"])  # GM0000 has no rows in 2017-2018
+    for code in span.index[span["max"] - span["min"] + 1 != span["count"]][:1]:
+        _years_unbroken(path, years.loc[years[region] == code, "jaar"], f"{region} {code}")
+    if sectors:
+        groups = set(df["sectorgroep"])
+        found = df.groupby([region, "jaar"])["sectorgroep"].nunique()
+        short = found[found < len(groups)]
+        if len(short):
+            code, year = short.index[0]
+            present = set(df.loc[(df[region] == code) & (df["jaar"] == year), "sectorgroep"])
+            raise DataError(path, f"{region} {code}, {year}: sector group(s) "
+                                  f"{', '.join(sorted(groups - present))} missing ({len(short)} region-year(s) "
+                                  "incomplete)", fix=FIX_INCOMPLETE)
+
+
+def _check_complete(root: Path, frames: dict) -> None:
+    """Expected years, regions and groups are present, not only well-formed rows (see the module doc)."""
+    est, corop = frames["cbs/vestigingen_gemeente.csv"], frames["cbs/vestigingen_corop.csv"]
+    gebieden = frames[GEBIEDEN]
+    for name, region, sectors in [("cbs/vestigingen_gemeente.csv", "gemeentecode", True),
+                                  ("cbs/vestigingen_corop.csv", "coropcode", False),
+                                  ("cbs/oprichtingen_corop.csv", "coropcode", False),
+                                  ("cbs/oprichtingen_sector_corop_utrecht.csv", "coropcode", True),
+                                  ("cbs/banen_sector_corop_utrecht.csv", "coropcode", True)]:
+        _check_region_grid(root / name, frames[name], region, sectors)
+    for name in ("cbs/vestigingen_corop.csv", "cbs/oprichtingen_corop.csv"):  # every COROP region every year
+        df = frames[name]
+        expected = set(gebieden["coropcode"])
+        for year, codes in df.groupby("jaar")["coropcode"]:
+            absent = expected - set(codes)
+            if absent:
+                raise DataError(root / name, f"{year}: COROP region(s) {', '.join(sorted(absent))} missing",
+                                fix=FIX_INCOMPLETE)
+    # the municipalities of geo/gebieden_2025.csv are all there in 2025 ...
+    years = {int(y) for y in est["jaar"]}
+    if GEBIEDEN_YEAR in years:
+        present = set(est.loc[est["jaar"].astype(int) == GEBIEDEN_YEAR, "gemeentecode"])
+        absent = set(gebieden["gemeentecode"]) - present
+        if absent:
+            raise DataError(root / "cbs/vestigingen_gemeente.csv",
+                            f"{GEBIEDEN_YEAR}: {len(absent)} municipalit{'y' if len(absent) == 1 else 'ies'} of "
+                            f"{GEBIEDEN} missing ({', '.join(sorted(absent)[:5])}{' …' * (len(absent) > 5)})",
+                            fix=FIX_INCOMPLETE)
+    # ... and from then on their sums per COROP region agree with the COROP table (81578NED)
+    totals = est[(est["sectorgroep"] == TOTAL)].astype({"jaar": int, "vestigingen": int})
+    totals = totals[totals["jaar"] >= GEBIEDEN_YEAR].merge(gebieden[["gemeentecode", "coropcode"]], how="left")
+    if totals["coropcode"].isna().any():
+        codes = sorted(set(totals.loc[totals["coropcode"].isna(), "gemeentecode"]) - {"GM0000"})
+        if codes:
+            raise DataError(root / "cbs/vestigingen_gemeente.csv",
+                            f"municipality code(s) {', '.join(codes[:5])} after {GEBIEDEN_YEAR} are not in "
+                            f"{GEBIEDEN} (a reorganisation after {GEBIEDEN_YEAR}?)",
+                            fix=f"add the new municipalities to {GEBIEDEN} and data/herindelingen_2015_2025.csv")
+    sums = totals.dropna(subset=["coropcode"]).groupby(["coropcode", "jaar"])["vestigingen"].sum()
+    table = corop.astype({"jaar": int, "vestigingen": int}).set_index(["coropcode", "jaar"])["vestigingen"]
+    for (code, year), total in sums.items():
+        if (code, year) in table.index and abs(total - table[(code, year)]) > COROP_TOLERANCE * table[(code, year)]:
+            raise DataError(root / "cbs/vestigingen_gemeente.csv",
+                            f"{year}: the municipalities of {code} sum to {total}, the COROP table "
+                            f"(cbs/vestigingen_corop.csv) says {table[(code, year)]}: more than "
+                            f"{COROP_TOLERANCE:.0%} apart", fix=FIX_INCOMPLETE)
+    for name, shapes in (("cbs/kerncijfers_gemeente_2023.csv", "geo/gemeenten_2023.geojson"),
+                         (GEBIEDEN, "geo/gemeenten_2025.geojson")):
+        codes, expected = set(frames[name]["gemeentecode"]), set(frames[shapes])
+        if codes != expected:
+            absent = sorted(expected - codes) or sorted(codes - expected)
+            what = "missing" if expected - codes else "not in " + shapes
+            raise DataError(root / name, f"{len(absent)} municipalit{'y' if len(absent) == 1 else 'ies'} "
+                                         f"{what} ({', '.join(absent[:5])}{' …' * (len(absent) > 5)})",
+                            fix=FIX_INCOMPLETE)
+    for name in CONTRACTS:
+        if name.startswith("eurostat/") and name in frames:
+            _check_eurostat_complete(root / name, frames[name])
+
+
+def _check_eurostat_complete(path: Path, df: pd.DataFrame) -> None:
+    """Every year first..last has rows, and rows for both NL and EU27_2020 (the geos the book reads)."""
+    _years_unbroken(path, df["TIME_PERIOD"], "the file")
+    for year, rows in df.groupby("TIME_PERIOD"):
+        absent = [geo for geo in ESTAT_GEOS if not (rows["geo"] == geo).any()]
+        if absent:
+            raise DataError(path, f"{year}: no rows for {', '.join(absent)}", fix=FIX_INCOMPLETE)
 
 
 def _check_geojson(root: Path, name: str) -> None:
@@ -159,6 +280,7 @@ def _check_geojson(root: Path, name: str) -> None:
                         fix=FIX_MIRROR) from None
     if len(codes) != len(set(codes)):
         raise DataError(path, "a statcode occurs twice", fix=FIX_MIRROR)
+    return codes
 
 
 @dataclass(frozen=True)
@@ -195,11 +317,13 @@ def validate(root: Path | None = None) -> Snapshot:
         if _sha256(path) != expected:
             raise DataError(path, "checksum does not match SHA256SUMS: the file is corrupted or was edited",
                             fix=FIX_MIRROR)
+    frames = {}
     for name, contract in CONTRACTS.items():
         if name in checksums:
-            _check_csv(root, name, contract)
+            frames[name] = _check_csv(root, name, contract)
     for name in GEOJSON:
-        _check_geojson(root, name)
+        frames[name] = _check_geojson(root, name)
+    _check_complete(root, frames)
     return Snapshot(root=root, checksums=checksums)
 
 
@@ -223,3 +347,49 @@ def load(name: str) -> pd.DataFrame:
 
 def geojson_path(name: str) -> Path:
     return mirror_dir() / name
+
+
+# --- What a snapshot says about itself (manifest.json) ---------------------------------------
+
+def manifest(root: Path | None = None) -> dict:
+    """The snapshot's manifest.json ({} when it has none). Format: the snapshot README, "manifest.json"."""
+    path = Path(root or mirror_dir()) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as exc:
+        raise DataError(path, f"is not valid JSON ({exc})", fix=FIX_MIRROR) from None
+    if not isinstance(data, dict):
+        raise DataError(path, "is not a JSON object", fix=FIX_MIRROR)
+    return data
+
+
+def period_status(table: str, root: Path | None = None) -> dict[int, str | None]:
+    """CBS period status per year of one table, e.g. {2024: 'Definitief', 2025: 'Voorlopig'}.
+
+    None means the snapshot does not record the status (the seed snapshot was assembled from public
+    copies without it): treat the latest years as provisional, as the mirror README says.
+    An empty dict: the snapshot has no manifest entry for the table.
+    """
+    periods = (manifest(root).get("tables", {}).get(table) or {}).get("periods") or {}
+    return {int(year): status for year, status in sorted(periods.items())}
+
+
+def provisional_years(table: str, root: Path | None = None) -> list[int]:
+    """Years CBS marks as not final ('Voorlopig', 'Nader voorlopig', …) in the snapshot's manifest."""
+    return [year for year, status in period_status(table, root).items()
+            if status is not None and status.strip().lower() != "definitief"]
+
+
+def latest_year(root: Path | None = None) -> int:
+    """The newest year of the establishment counts: the default analysis year of a build."""
+    root = Path(root) if root else mirror_dir()
+    path = root / "cbs/vestigingen_gemeente.csv"
+    try:
+        years = pd.read_csv(path, usecols=["jaar"], dtype={"jaar": "int64"})["jaar"]
+    except (OSError, ValueError) as exc:
+        raise DataError(path, f"cannot read the years ({exc})", fix=FIX_MIRROR) from None
+    if years.empty:
+        raise DataError(path, "has no rows", fix=FIX_MIRROR)
+    return int(years.max())

@@ -181,12 +181,20 @@ def _strip_code(node) -> None:
         el.decompose()
 
 
+BLOCKS = ["p", "li", "dt", "dd", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "div",
+          "section", "table", "tr", "ul", "ol", "dl", "blockquote", "aside", "br"]
+
+
 def reader_text(path: Path) -> str:
-    """What a reader sees and hears: article text (block by block, one per line) and chart text alternatives."""
+    """What a reader sees and hears: article text, one line per block (paragraph, list item, cell, heading), with
+    inline parts such as glued values kept in their sentence; then the charts' text alternatives."""
     article = _article(path)
     alts = [div.get("aria-label", "") for div in article.select("div.mkb-chart")]
     _strip_code(article)
-    lines = [" ".join(line.split()) for line in article.get_text("\n").split("\n")]
+    for el in article.find_all(BLOCKS):
+        el.insert_before("\n")
+        el.insert_after("\n")
+    lines = [" ".join(line.split()) for line in article.get_text().split("\n")]
     return "\n".join([line for line in lines if line] + alts)
 
 
@@ -236,6 +244,16 @@ def test_summary_prose_leaves_out_tables_and_captions(tmp_path):
                     encoding="utf-8")
     assert summary_prose(page) == "Eerste zin. Tweede zin.\nEen punt."
     assert "Titel" in reader_text(page) and "code()" not in reader_text(page)
+
+
+def test_reader_text_keeps_glued_values_in_their_sentence(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text('<article class="bd-article"><p>Vestigingen in de <span class="pasted-text">Provincie Utrecht'
+                    '</span>: <strong>1</strong> gemeenten.</p><table><tr><td>lopend</td><td>Provincie Utrecht</td>'
+                    '</tr></table></article>', encoding="utf-8")
+    text = reader_text(page)
+    assert "Vestigingen in de Provincie Utrecht: 1 gemeenten." in text.splitlines()
+    assert len(capital_provincie(text)) == 1 and len(one_with_plural(text)) == 1  # not across table cells
 
 
 # ------------------------------------------------------------------ the built editions

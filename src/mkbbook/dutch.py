@@ -67,3 +67,11 @@ def fmt_date(value) -> str:
 
     d = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value)[:10])
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def fmt_eur(value, digits: int = -3) -> str:
+    """Euro, rounded to `digits` (default thousands): 340909 -> '€ 341.000'; a million or more in words:
+    3750000 -> '€ 3,8 miljoen'."""
+    if abs(value) >= 1_000_000:
+        return f"€ {fmt_dec(value / 1_000_000, 1)} miljoen"
+    return f"€ {fmt_int(round(value, digits))}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 from myst_nb import glue
@@ -52,6 +53,8 @@ def write_csv(data: pd.DataFrame, path: Path) -> None:
             finite = values.dropna()
             if (finite == finite.round()).all() and finite.abs().max() < 2**53:
                 out[col] = values.round().astype("Int64")  # a count that went through float stays whole
+            else:  # shortest text that reads back to the same number, never in e-notation, no '62990.0'
+                out[col] = values.map(lambda v: "" if pd.isna(v) else np.format_float_positional(v, trim="-"))
     out.to_csv(path, index=False, lineterminator="\n")
 
 

@@ -1,0 +1,121 @@
+"""The summary for Provinciale Staten (the book's first page): a decision note composed of the chapters.
+
+It computes nothing of its own about firms, help or policy: every number is a fact of a chapter, shown with
+the same text (see BORROWED), so the summary always says what the chapter says. What it adds is the order a
+Staten member needs: what is asked, what "Regio Utrecht" means here, five findings with how certain each is,
+what it means, the options with their cost, and the recommendations with a next step and a moment.
+
+Fact keys: the borrowed ones (BORROWED), plus ``regio_uitleg`` (Md), ``bevinding_1`` … ``bevinding_5`` (Md,
+each opening with its certainty: gemeten, geteld, geschat or onbekend), ``betekenis`` (Md) and
+``vraag_1`` … ``vraag_3`` (Md): what is asked of Provinciale Staten.
+Exhibits: ``opties`` (chapter 5's table of what the ambition costs).
+"""
+
+from __future__ import annotations
+
+from .. import regions
+from ..dutch import capitalize_first
+from ..result import Chapter, Md, esc, md
+from . import business, chapter, demand, initiatives, monitoring, policies, recommendations
+
+_REC = recommendations
+# Our key -> (chapter module, its key); chapter 5's own facts come from chapter 5.
+BORROWED = {key: (_REC, key) for key in [
+    *_REC.BORROWED, "volgend_jaar", "ev_einde", "kosten_per_bedrijf", "kosten_ambitie", "optie_a", "optie_b",
+    "optie_c", "claims_zin", *(f"{kind}_{nr}" for nr in range(1, 6) for kind in ("stap", "moment"))]}
+BORROWED.update({
+    "basisjaar": (business, "basisjaar"),
+    "groei_sinds_basis": (business, "groei_sinds_basis"),
+    "nl_groei_sinds_basis": (business, "nl_groei_sinds_basis"),
+    "grootste_sector_aandeel": (business, "grootste_sector_aandeel"),
+    "n_gemeenten": (business, "n_gemeenten"),
+    "n_bereik_per_jaar": (initiatives, "n_bereik_per_jaar"),
+    "onderzocht": (initiatives, "onderzocht"),
+    "dekking_initiatieven": (initiatives, "dekking_zin"),
+    "nodig_per_jaar": (demand, "nodig_per_jaar"),
+    "nodig_per_jaar_trend": (demand, "nodig_per_jaar_trend"),
+})
+MODULES = (business, initiatives, policies, demand, monitoring, recommendations)
+
+
+def _label(word: str) -> str:
+    return f"*{word}.*"
+
+
+@chapter
+def compute(area, year, settings) -> Chapter:
+    ch = Chapter("summary")
+    results = {m: m.compute(area, year, settings) for m in MODULES}
+    for key, (module, their_key) in BORROWED.items():
+        f = results[module].facts[their_key]
+        ch.fact(key, f.value, f.text)
+    t = ch.text  # the borrowed texts, as the chapters show them
+
+    # What "Regio Utrecht" means in this edition.
+    named = [r.name for r in regions.all_regions().values() if r.kind == "regio"]
+    why = (" De provincie is het uitgangspunt: zij is de opdrachtgever en haar economisch beleid geldt voor al deze "
+           "gemeenten." if area.key == "provincie-utrecht" else "")
+    ch.fact("regio_uitleg", area.key, Md(md(
+        "De studie spreekt van ‘Regio Utrecht’, maar zegt niet welke gemeenten daarbij horen. Deze editie gaat over "
+        "{regio} ({n}).", regio=t("regio_lidwoord"), n=t("n_gemeenten")) + why + md(
+        " Er zijn ook edities voor {named}, voor elke provincie, elk COROP-gebied en elke gemeente (zie de "
+        "README van het project).", named=", ".join(named))))
+
+    # Five findings, each with how certain it is.
+    ch.fact("bevinding_1", None, md(
+        "{lab} In {regio} waren op 1 januari {jaar} **{n} vestigingen** van bedrijven, {g} meer dan in {b} (alle "
+        "gemeenten van Nederland samen: {gnl}). De grootste sector is {s} ({a}).", lab=Md(_label("Gemeten (CBS)")),
+        regio=t("regio_lidwoord"), jaar=t("jaar"), n=t("n_vestigingen"), g=t("groei_sinds_basis"),
+        b=t("basisjaar"), gnl=t("nl_groei_sinds_basis"), s=t("grootste_sector"), a=t("grootste_sector_aandeel")))
+    coverage_note = "" if ch["onderzocht"] else f"{t('dekking_initiatieven')} "
+    n_focus = ch["n_sectorfocus"]
+    reach = ("Van geen enkel initiatief is bekend hoeveel mkb'ers het per jaar helpt." if not ch["n_bereik_per_jaar"]
+             else f"Van {t('n_bereik_per_jaar')} is bekend hoeveel mkb'ers het per jaar helpt.")
+    ch.fact("bevinding_2", None, md(
+        "{lab} {cov}**{n}** bieden in {jaar} hulp bij digitalisering aan het mkb in deze regio. {f} daarvan "
+        "{verb} zich op bepaalde sectoren ({fa}); {k} uitdrukkelijk op zzp'ers, micro- of kleine bedrijven. "
+        "{unknown} {reach}", lab=Md(_label("Geteld in het register van initiatieven")), n=t("n_hulp_nu"),
+        jaar=t("jaar"), cov=coverage_note, f=capitalize_first(t("n_sectorfocus")), fa=t("aandeel_sectorfocus"),
+        verb="richt" if n_focus == 1 else "richten",
+        k=t("n_klein"), unknown=Md(_label("Onbekend")), reach=reach))
+    ch.fact("bevinding_3", None, Md(f"{_label('Geteld in het beleidsregister')} {t('zin_doelen')}"))
+    if ch["heeft_schatting"]:
+        ch.fact("bevinding_4", None, md(
+            "{lab} Van de {mkb} mkb-vestigingen lopen er **{ach}** achter met digitaliseren; {kl} daarvan zijn "
+            "zzp'ers en micro-bedrijven (minder dan 10 werkzame personen). {lab2} Van de Nederlandse bedrijven met "
+            "10 tot 250 werkzame personen gebruikt {dii} genoeg digitale technieken voor het basisniveau ({dj}); "
+            "het landelijke doel is {doel} in {dy}.", lab=Md(_label("Geschat met een model")), mkb=t("mkb_schatting"),
+            ach=t("achterblijvers"), kl=t("aandeel_klein_achter"), lab2=Md(_label("Gemeten (Eurostat)")),
+            dii=t("nl_mkb"), dj=t("dii_jaar"), doel=t("doel_nl"), dy=t("doel_jaar")))
+        near = ch["nodig_per_jaar"] <= settings.ambition_per_year
+        ch.fact("bevinding_5", None, md(
+            "{lab} Met {a} mkb'ers per jaar helpt de regio {aa} van de achterblijvers per jaar. Voor bedrijven "
+            "vanaf 10 werkzame personen is het landelijke doel {far}: de regio moet er ongeveer {n} per jaar helpen, "
+            "of {nt} als de landelijke groei van de afgelopen jaren doorgaat. De grote groep achterblijvers zijn de "
+            "kleinste bedrijven; voor hen bestaat geen doel.", lab=Md(_label("Geschat met een model")),
+            a=t("ambitie"), aa=t("ambitie_aandeel"), n=t("nodig_per_jaar"), nt=t("nodig_per_jaar_trend"),
+            far="dichtbij" if near else "nog ver weg"))
+    else:
+        for nr in (4, 5):
+            ch.fact(f"bevinding_{nr}", None, Md(f"{_label('Onbekend')} Met de gegevens van deze editie kan niet "
+                                               "worden geschat hoeveel mkb'ers achterblijven."))
+
+    # What it means, and what is asked.
+    unknown_reach = not ch["n_bereik_per_jaar"]
+    ch.fact("betekenis", None, Md(
+        ("Niemand weet nu hoeveel mkb'ers de bestaande hulp bereikt. " if unknown_reach else "")
+        + "Verbinden en meten (optie A) kost weinig en is nodig om later goed te kunnen kiezen. Elk jaar "
+        f"{esc(t('ambitie'))} mkb'ers helpen (optie B) kost geld; de voorbeelden elders geven de orde van grootte. "
+        "Geld voor de kleinste bedrijven (optie C) komt pas aan de orde als er cijfers zijn."))
+    ch.fact("vraag_1", None, md(
+        "Stem in met een **faciliterende rol** van de werkgroep en met het werkdoel om elk jaar **minstens {a} "
+        "mkb'ers** te helpen met hun digitale overstap (aanbevelingen 1, 2 en 4).", a=t("ambitie")))
+    ch.fact("vraag_2", None, md(
+        "Vraag Gedeputeerde Staten om de **monitoring** op te zetten (aanbeveling 3): elk initiatief meldt jaarlijks "
+        "hoeveel mkb'ers het hielp, met de eerste cijfers over {y}.", y=t("volgend_jaar")))
+    ch.fact("vraag_3", None, md(
+        "Beslis of er een **cijfermatig provinciaal doel en geld** komen. Het moment daarvoor: {m}. Optie B kost "
+        "naar schatting {k}.",
+        m=t("moment_2"), k=t("kosten_ambitie")))
+    ch.add("opties", results[recommendations].exhibits["opties"])
+    return ch

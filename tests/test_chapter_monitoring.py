@@ -64,6 +64,9 @@ def test_key_facts_with_records(with_records):
                                        "bouw (F)")
     assert ch.text("kern_bereik") == ("Van 5 van de 7 initiatieven die in 2025 hulp bij digitalisering aan het mkb "
                                       "bieden, weten we niet hoeveel mkb'ers ze per jaar helpen.")
+    assert ch.text("kern_prioriteiten") == ("De monitoring laat ook zien of de hulp de sectoren bereikt die voorrang "
+                                            "krijgen: informatie en communicatie (J), zakelijke dienstverlening (M-N) "
+                                            "en bouw (F).")
     assert not any(f.is_markdown for f in ch.facts.values())  # all plain text, glued literally
 
 
@@ -181,6 +184,19 @@ def test_singular_and_plural_sentences():
                                                           "mkb'er geholpen (25%).")
     assert chapter.reported_sentence(2025, 1, 0) == "Het enige regionale initiatief dat in 2025 liep, heeft geen record."
     assert chapter.reported_sentence(2025, 3, 1) == "1 van de 3 regionale initiatieven die in 2025 liepen, heeft een record."
+
+
+def test_one_or_no_sector_with_priority(settings):
+    records = mon.load_monitoring(FIXTURE)
+    one = chapter.build(resolve("u16"), 2025, settings, records, ["J"], HELP_NOW)
+    assert one.text("prioriteiten_zin").endswith("deze sector voor: informatie en communicatie (J).")
+    assert "de sector bereikt die voorrang krijgt:" in one.text("kern_prioriteiten")
+    assert one.exhibits["monitoring-sectoren"].spec["description"].endswith("de sector met voorrang is bereikt.")
+    none = chapter.build(resolve("u16"), 2025, settings, records, [], HELP_NOW)
+    assert none["prioriteiten"] == [] and none.text("prioriteiten") == "geen"
+    assert none.text("kern_prioriteiten").startswith("Het hoofdstuk over vraag en aanbod wijst geen sector aan")
+    assert none.exhibits["monitoring-prioritaire-sectoren"] is None
+    assert "\\*" not in none.exhibits["monitoring-sectoren"].caption
 
 
 def test_single_municipality_gets_a_note(settings):

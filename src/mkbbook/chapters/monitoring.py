@@ -22,7 +22,8 @@ Facts (glue keys; value, then what the text says):
   could report first), or that regional initiatives were not researched for this region.
 - ``prioriteiten``: the sector groups with priority (value: list of codes); text "a (X), b (Y) en c (Z)",
   or "geen".
-- ``prioriteiten_zin``: sentence naming the sectors with priority from chapter 4 (or saying there are none).
+- ``prioriteiten_zin``: sentence naming the sectors with priority from chapter 4 (or saying there are none);
+  ``kern_prioriteiten``: the same as a key message of the monitoring.
 - ``n_lopend``: regional initiatives that are current help in ``laatste_jaar`` (running, for mkb, main theme
   digitalisation: the set ``hulp_nu`` of chapter 2) (int; None and "niet onderzocht" when not researched).
 - ``lopend_zin``: sentence: "Voor 2025 zijn dat 3 initiatieven." (singular, none, not researched).
@@ -66,11 +67,10 @@ def sector_name(code: str) -> str:
 
 
 def priority_sectors(area: Region, year: int, settings: Settings) -> list[str]:
-    """The sector groups with priority, as chapter 4 (the demand model) proposes them."""
-    from .. import demand
+    """The sector groups with priority, as chapter 4 proposes them (its fact ``prioriteiten``: the robust focus)."""
+    from . import demand as chapter_4
 
-    return list(demand.analyse(area, year, weights=settings.score_weights,
-                               per_year=settings.ambition_per_year)["priorities"])
+    return list(chapter_4.compute(area, year, settings)["prioriteiten"])
 
 
 def running_in(initiatives: pd.DataFrame, year: int, max_age_years: int) -> list[str]:
@@ -154,9 +154,15 @@ def build(area: Region, year: int, settings: Settings, register: pd.DataFrame, p
     names = [sector_name(c) for c in priorities]
     ch.fact("prioriteiten", list(priorities), join_nl(names) if names else "geen")
     if names:
-        ch.fact("prioriteiten_zin", f"Het hoofdstuk over vraag en aanbod stelt voor {area.name} deze sectoren "
-                                    f"voor: {join_nl(names)}.")
+        ch.fact("prioriteiten_zin", f"Het hoofdstuk over vraag en aanbod stelt voor {area.name} "
+                                    f"{'deze sector' if len(names) == 1 else 'deze sectoren'} voor: "
+                                    f"{join_nl(names)}.")
+        ch.fact("kern_prioriteiten", f"De monitoring laat ook zien of de hulp "
+                                     f"{'de sector' if len(names) == 1 else 'de sectoren'} bereikt die voorrang "
+                                     f"{'krijgt' if len(names) == 1 else 'krijgen'}: {join_nl(names)}.")
     else:
+        ch.fact("kern_prioriteiten", "Het hoofdstuk over vraag en aanbod wijst geen sector aan die voorrang krijgt. "
+                                     "De monitoring telt wel hoeveel mkb'ers per sector zijn geholpen.")
         ch.fact("prioriteiten_zin", f"Het hoofdstuk over vraag en aanbod wijst voor {area.name} geen sector aan "
                                     "die voorrang krijgt. De monitoring telt dan alleen hoeveel mkb'ers per sector "
                                     "zijn geholpen.")

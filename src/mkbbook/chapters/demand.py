@@ -24,7 +24,7 @@ Laggards
 - ``ambitie_aandeel`` (range in %: the ambition per year as a share of the laggards; text "0,3% tot 0,5%"),
 - ``sectorfactor_bron`` (str: which isoc_e_diin2 figures the sector factor uses, Dutch or EU-wide),
 - ``sectorfactor_voorbeeld`` (str: the factor of the sectors with the highest and lowest factor),
-- ``scenario_lijst`` (Md: the three scenarios with their assumptions, a bullet list).
+- the scenarios with their assumptions are the table ``scenarios`` (from data/settings.yml).
 
 Targets in their own scope (10–249 persons)
 - ``doel_nl`` (float, from data/policies.yml; text "95%"), ``doel_jaar`` (int), ``doel_bron`` (str,
@@ -35,6 +35,7 @@ Targets in their own scope (10–249 persons)
 - ``jaren_zonder_trend`` / ``jaren_met_trend`` (float: years at the ambition's pace, central),
 - ``trend_pp`` (float, pp a year, the version of the latest index year), ``trend_periode`` (str),
   ``trend_andere`` (str: the other version's trend, as a check),
+- ``tempo_kort`` (str: need per year without and with trend, one clause for the summary),
 - ``tempo_zin`` (Md: pace for 10–249 with and without trend), ``onder10_zin`` (Md: zzp and micro
   firms, no target-derived need).
 
@@ -47,7 +48,7 @@ Sector focus
   that no sector stands out), ``n_prioriteiten`` (int), ``prioriteiten_zin`` (Md: the recommendation
   with its rule), ``robuust_regel`` (str: the rule of data/settings.yml in words), ``n_varianten`` (int).
 
-Exhibits: populatie, grootte-per-sector, achterblijvers-aandeel, sectorfactor, achterblijvers-aantal,
+Exhibits: populatie, grootte-per-sector, scenarios, achterblijvers-aandeel, sectorfactor, achterblijvers-aantal,
 doel-tempo, trend, achterblijvers-sector-grootte, aanbod, sectorscore, gevoeligheid, robuustheid,
 breuken (Note or None), geen-schatting (Note or None).
 """
@@ -87,6 +88,12 @@ def about(value: float) -> str:
 def range_text(low: float, mid: float, high: float) -> str:
     """'49.000 tot 92.000 (middenschatting 87.000)'."""
     return f"{about(low)} tot {about(high)} (middenschatting {about(mid)})"
+
+
+def model_bound(scenario: str) -> str:
+    """Which bound of the mkb population a scenario uses, in words."""
+    bound = demand.POPULATION_BOUND.get(scenario, "mkb")
+    return {"mkb_laag": "laag", "mkb": "midden", "mkb_hoog": "hoog"}[bound]
 
 
 def years_text(years: float) -> str:
@@ -162,10 +169,12 @@ def _without_population(ch: Chapter, m: dict) -> None:
         ch.fact(key, None, UNKNOWN)
     why = ("De gegevens bevatten geen landelijke verdeling naar grootteklasse (CBS 81588NED); daarom kan dit "
            "hoofdstuk het mkb en de achterblijvers niet schatten.")
-    for key in ("populatie_zin", "scenario_lijst", "tempo_zin", "onder10_zin"):
+    ch.fact("tempo_kort", None, UNKNOWN)
+    for key in ("populatie_zin", "tempo_zin", "onder10_zin"):
         ch.fact(key, None, Md(why))
     ch.add("geen-schatting", Note(why))
-    for key in ("populatie", "grootte-per-sector", "achterblijvers-aandeel", "sectorfactor", "achterblijvers-aantal",
+    for key in ("populatie", "grootte-per-sector", "scenarios", "achterblijvers-aandeel", "sectorfactor",
+                "achterblijvers-aantal",
                 "doel-tempo", "achterblijvers-sector-grootte"):
         ch.add(key, None)
     _trend_facts(ch, m)
@@ -199,12 +208,13 @@ def _population(ch: Chapter, m: dict, area) -> None:
     assumption = {"vestigingen": "Telling van CBS (1 januari).", "overheid": pop.STEPS["splitsing"] + " "
                   + pop.STEPS["overheid"], "groot": pop.STEPS["groot"], "mkb": pop.STEPS["grootte"]}
     data["aanname"] = data["stap"].map(assumption)
-    shown = pd.DataFrame({"Stap": data["omschrijving"], "Laag": data["laag"].map(about),
-                          "Midden": data["midden"].map(about), "Hoog": data["hoog"].map(about),
-                          "Aanname": data["aanname"]})
+    counted = data["stap"] == "vestigingen"  # a CBS count: shown exactly; the other rows are estimates
+    cell = {c: [fmt_int(v) if exact else about(v) for v, exact in zip(data[c], counted)] for c in ("laag", "midden", "hoog")}
+    shown = pd.DataFrame({"Stap": data["omschrijving"], "Laag": cell["laag"], "Midden": cell["midden"],
+                          "Hoog": cell["hoog"], "Aanname": data["aanname"]})
     ch.add("populatie", Table(
         shown, data, caption=md("Van alle vestigingen naar mkb-vestigingen in {r}, {y} (schatting)",
-                                r=area.name, y=m["year"]),
+                                r=ch.text("regio"), y=m["year"]),
         source=f"{SOURCE_POP}, {esc(m['size_period'])}; bewerking.",
         note="Laag en hoog bij vestigingen van grote bedrijven zijn de grenzen van de aanname; de mkb-rij is "
              "het omgekeerde (veel grote vestigingen geeft weinig mkb). Afgerond in de tabel, exact in de download."))
@@ -223,7 +233,7 @@ def _population(ch: Chapter, m: dict, area) -> None:
                     "micro-bedrijven zijn de tweede groep.")
     ch.add("grootte-per-sector", Figure.of(
         chart, cells, caption=md("Schatting (midden): mkb-vestigingen per sector en grootteklasse in {r}, {y}. "
-                                 "Landbouw, onderwijs en zorg zijn geschat uit de groep A+O-Q.", r=area.name, y=m["year"]),
+                                 "Landbouw, onderwijs en zorg zijn geschat uit de groep A+O-Q.", r=ch.text("regio"), y=m["year"]),
         source=f"{SOURCE_POP}, {esc(m['size_period'])}; bewerking.", note=pop.STEPS["grootte"]))
 
 
@@ -267,10 +277,16 @@ def _laggards(ch: Chapter, m: dict, area, settings) -> None:
     else:
         example = "alle sectoren krijgen factor 1"
     ch.fact("sectorfactor_voorbeeld", dict(zip(f["sectorgroep"], f["factor"])), example)
-    bullets = "\n".join(f"- **{esc(name)}**: {esc(demand.scenario_text(name, rule))}"
-                        for name, rule in m["scenarios"].items())
-    ch.fact("scenario_lijst", None, Md(bullets + "\n- " + esc(
-        "Voor zzp'ers (1 persoon) is er geen CBS-cijfer; ze tellen als bedrijven van 2 personen.")))
+    scen_data = pd.DataFrame([{"scenario": name, "onder_10": " of ".join(rule["below_10"]),
+                               "vanaf_10": rule["from_10"], "micro_als_2_personen": bool(rule.get("micro_as_two_persons")),
+                               "mkb_schatting": model_bound(name), "aanname": demand.scenario_text(name, rule)}
+                              for name, rule in m["scenarios"].items()])
+    ch.add("scenarios", Table(
+        pd.DataFrame({"Scenario": scen_data["scenario"], "Aanname": scen_data["aanname"],
+                      "Mkb-schatting": scen_data["mkb_schatting"]}), scen_data,
+        caption="De drie scenario's van de schatting van achterblijvers",
+        source="Instellingen van het boek (data/settings.yml, demand.scenarios); CBS 84675NED; Eurostat isoc_e_dii.",
+        note="Voor zzp'ers (1 persoon) is er geen CBS-cijfer; ze tellen als bedrijven van 2 personen."))
 
     lag = m["lag_shares"].copy()
     lag["grootteklasse"] = lag["grootte"].map(pop.SIZE_LABELS)
@@ -307,7 +323,7 @@ def _laggards(ch: Chapter, m: dict, area, settings) -> None:
     shown = pd.DataFrame({"Grootteklasse": [pop.SIZE_LABELS[s] for s in wide.index],
                           **{s.capitalize(): wide[s].map(about).to_numpy() for s in scen}})
     ch.add("achterblijvers-aantal", Table(
-        shown, by, caption=md("Schatting: achterblijvende mkb-vestigingen in {r} per grootteklasse", r=area.name),
+        shown, by, caption=md("Schatting: achterblijvende mkb-vestigingen in {r} per grootteklasse", r=ch.text("regio")),
         source=f"{SOURCE_POP}; {SOURCE_LAG}; bewerking.",
         note="Afgerond in de tabel, exact in de download. Elk scenario gebruikt zijn eigen grens van de mkb-schatting."))
 
@@ -325,7 +341,7 @@ def _laggards(ch: Chapter, m: dict, area, settings) -> None:
                                    f"{top['sector'].lower()}: naar schatting {about(top['achterblijvend'])}."),
         cells[["sectorgroep", "deel", "sector", "grootte", "achterblijvend"]],
         caption=md("Schatting (midden): achterblijvende mkb-vestigingen per sector en grootteklasse in {r}",
-                   r=area.name),
+                   r=ch.text("regio")),
         source=f"{SOURCE_POP}; {SOURCE_LAG}; bewerking."))
 
 
@@ -382,7 +398,7 @@ def _scope(ch: Chapter, m: dict, area, year: int) -> None:
     nl = m["target_nl"]
     if not nl or not pace.get(central):
         for key in ("bedrijven_10_249", "te_helpen_10_249", "nodig_per_jaar", "nodig_per_jaar_trend",
-                    "jaren_zonder_trend", "jaren_met_trend"):
+                    "jaren_zonder_trend", "jaren_met_trend", "tempo_kort"):
             ch.fact(key, None, "onbekend")
         ch.fact("tempo_zin", None, Md("Het beleidsregister bevat geen Nederlands doel voor het basisniveau."))
         ch.add("doel-tempo", None)
@@ -396,6 +412,12 @@ def _scope(ch: Chapter, m: dict, area, year: int) -> None:
         ch.fact("nodig_per_jaar_trend", mid["nodig_per_jaar_trend"], about(mid["nodig_per_jaar_trend"]))
         ch.fact("jaren_zonder_trend", mid["jaren"], years_text(mid["jaren"]))
         ch.fact("jaren_met_trend", mid["jaren_trend"], years_text(mid["jaren_trend"]))
+        with_trend = ("met de landelijke trend haalt die groep het doel zonder extra hulp"
+                      if mid["nodig_per_jaar_trend"] == 0 else
+                      f"met de landelijke trend ongeveer {about(mid['nodig_per_jaar_trend'])}")
+        ch.fact("tempo_kort", {"zonder_trend": mid["nodig_per_jaar"], "met_trend": mid["nodig_per_jaar_trend"]},
+                f"zonder trend zijn tot {nl.year} ongeveer {about(mid['nodig_per_jaar'])} geholpen bedrijven per "
+                f"jaar nodig; {with_trend}")
         trend = (md("Stijgt het aandeel zoals in Nederland in {period} (**{pp}**), dan halen naar schatting "
                     "{auto} bedrijven per jaar het basisniveau zonder hulp. {rest}",
                     period=ch.text("trend_periode"), pp=ch.text("trend_pp"), auto=about(mid["trend_per_jaar"]),
@@ -424,12 +446,12 @@ def _scope(ch: Chapter, m: dict, area, year: int) -> None:
             "Jaren, met trend": rows["jaren_trend"].map(years_text)})
         ch.add("doel-tempo", Table(
             shown, rows, caption=md("Het doel van {d} in {y} voor bedrijven met 10 tot 250 werkzame personen in {r} "
-                                    "(schatting)", d=ch.text("doel_nl"), y=nl.year, r=area.name),
+                                    "(schatting)", d=ch.text("doel_nl"), y=nl.year, r=ch.text("regio")),
             source=md("doel: {t} (register van beleid); {s}; {l}; bewerking.", t=nl.document_title, s=SOURCE_POP,
                       l=SOURCE_LAG),
             note=f"'Nodig per jaar' is tot {nl.year}; 'jaren' is bij {fmt_int(m['per_year'])} geholpen bedrijven "
                  f"per jaar, als die allemaal 10 tot 250 werkzame personen hebben. 'Met trend' telt de stijging van "
-                 f"het Nederlandse aandeel ({ch.text('trend_pp')}, {ch.text('trend_periode')}) mee."))
+                 f"het Nederlandse aandeel mee: {ch.text('trend_pp')} in {ch.text('trend_periode')}."))
     small = ch["achter_onder10"]
     ch.fact("onder10_zin", None, md(
         "Voor zzp'ers en micro-bedrijven (minder dan 10 werkzame personen) geldt geen doel: Eurostat meet hen niet. "
@@ -460,7 +482,7 @@ def _supply(ch: Chapter, m: dict, area, year: int) -> None:
                           "Bereik per jaar": [("onbekend" if pd.isna(v) else fmt_int(v)) for v in data["bereik_per_jaar"]],
                           "Schaal": data["schaal"].fillna("onbekend")})
     ch.add("aanbod", Table(
-        shown, data, caption=md("Initiatieven die {r} bereiken, naar hun stand in {y}", r=area.name, y=year),
+        shown, data, caption=md("Initiatieven die {r} bereiken, naar hun stand in {y}", r=ch.text("regio"), y=year),
         source="Register van initiatieven (data/initiatives.yml), met de bron per initiatief.",
         note="Alleen lopende initiatieven voor het mkb met digitalisering als hoofdthema tellen als hulp. Een bereik "
              "dat over meer jaren is opgeteld, wordt niet over de jaren verdeeld."))
@@ -490,7 +512,7 @@ def _focus(ch: Chapter, m: dict, area, settings) -> None:
         "Score": score["score"].map(lambda v: fmt_dec(v, 2))})
     ch.add("sectorscore", Table(
         shown, score, caption=md("Sectorscore voor {r} (gewichten: achterstand {a}, specialisatie {s}, weinig aanbod {o})",
-                                 r=area.name, a=fmt_dec(w["achterstand"]), s=fmt_dec(w["specialisatie"]),
+                                 r=ch.text("regio"), a=fmt_dec(w["achterstand"]), s=fmt_dec(w["specialisatie"]),
                                  o=fmt_dec(w["weinig_aanbod"])),
         source="Hoofdstuk 1 (CBS 81575NED), het register van initiatieven en de schattingen hierboven; bewerking.",
         note="Landbouw, overheid, onderwijs en zorg (A+O-Q) doen niet mee: overheid, onderwijs en zorg zijn geen "
@@ -511,7 +533,7 @@ def _focus(ch: Chapter, m: dict, area, settings) -> None:
                           f"In de top {top_group}": [f"{a} van {b}" for a, b in zip(rob["in_top"], rob["varianten"])],
                           "Aanbevolen": rob["robuust"].map({True: "ja", False: "nee"})})
     ch.add("robuustheid", Table(
-        shown, rob, caption=md("Welke sectoren blijven bovenaan in {r}?", r=area.name),
+        shown, rob, caption=md("Welke sectoren blijven bovenaan in {r}?", r=ch.text("regio")),
         source="Eigen berekening (mkbbook.demand.robustness); regel in data/settings.yml (sector_score).",
         note=f"Regel: {rule}."))
 

@@ -39,13 +39,18 @@ import pandas as pd
 
 from .. import business, charts, coverage, geography
 from .. import initiatives as ini
-from ..dutch import fmt_dec, fmt_int, fmt_pct, join_nl, plural
+from ..dutch import fmt_dec, fmt_int, fmt_pct, join_nl, plural, region_with_article
 from ..result import Chapter, Figure, Md, Note, Table, esc, link, md
 from . import chapter
 
 SOURCE = ("register van initiatieven `data/initiatives.yml` (de webadressen van de bronnen staan per initiatief "
           "in het register en in de CSV)")
 LEVEL_GROUPS = list(ini.LEVEL_GROUPS)
+
+
+def the_region(area) -> str:
+    """The region's name as it stands mid-sentence ('de provincie Utrecht')."""
+    return region_with_article(area.name, area.kind)
 
 
 def _n(n: int) -> str:
@@ -122,7 +127,7 @@ def _overview_table(sets: pd.DataFrame, area) -> Table:
         "organisations": ov["organisations"].map("; ".join), "source_type": ov["source_type"],
         "certainty": ov["certainty"], "checked": ov["checked"].dt.strftime("%Y-%m-%d"),
         "sources": ov["sources"].map(" ".join)})
-    return Table(shown, data, caption=md("Initiatieven die mkb'ers in {r} kunnen bereiken, naar groep", r=area.name),
+    return Table(shown, data, caption=md("Initiatieven die mkb'ers in {r} kunnen bereiken, naar groep", r=the_region(area)),
                  source=SOURCE + ".",
                  note="'Status in het jaar' volgt uit start, einde en status in het register. 'Laatst bevestigd in' "
                       "betekent: de jongste bron is meer dan een jaar ouder dan het jaar van deze editie. Bron "
@@ -153,9 +158,9 @@ def compute(area, year: int, settings) -> Chapter:
     ch.fact("jaar", year, str(year))
     ch.fact("onderzocht", covered, "ja" if covered else "nee")
     ch.fact("dekking_zin", covered,
-            f"Voor {area.name} zijn regionale en gemeentelijke initiatieven onderzocht, naast landelijke en "
+            f"Voor {the_region(area)} zijn regionale en gemeentelijke initiatieven onderzocht, naast landelijke en "
             f"Europese." if covered else
-            f"Regionale en gemeentelijke initiatieven zijn voor {area.name} niet onderzocht: het register beschrijft "
+            f"Regionale en gemeentelijke initiatieven zijn voor {the_region(area)} niet onderzocht: het register beschrijft "
             f"{cov.what}. Dit hoofdstuk toont daarom alleen landelijke en Europese initiatieven. Dat er geen "
             f"regionale initiatieven in staan, betekent niet dat ze er niet zijn.")
     ch.add("dekking", None if covered else Note(esc(ch.text("dekking_zin"))))
@@ -215,7 +220,7 @@ def compute(area, year: int, settings) -> Chapter:
                           "Toelichting": known["reach_note"].fillna("").to_numpy()}),
             known[["id", "name", "reach_mkb", "reach_kind", "reach_unit", "reach_from", "reach_to", "reach_period",
                    "reach_scope", "reach_note"]].reset_index(drop=True),
-            caption=md("Het bekende bereik van de lopende hulp in {r}, zoals de bronnen het noemen", r=area.name),
+            caption=md("Het bekende bereik van de lopende hulp in {r}, zoals de bronnen het noemen", r=the_region(area)),
             source=SOURCE + ".",
             note="Een getal dat over meer jaren is opgeteld, is geen bereik per jaar en wordt niet door het aantal "
                  "jaren gedeeld."))
@@ -267,7 +272,7 @@ def compute(area, year: int, settings) -> Chapter:
         involved.assign(initiative_ids=involved["initiative_ids"].map(" ".join),
                         sources=involved["sources"].map(" ".join))[
             ["id", "name", "kind", "level", "role", "initiative_ids", "n_initiatives", "source_type", "sources"]],
-        caption=md("Organisaties die betrokken zijn bij de hulp aan mkb'ers in {r}", r=area.name),
+        caption=md("Organisaties die betrokken zijn bij de hulp aan mkb'ers in {r}", r=the_region(area)),
         source="register van organisaties `data/organisations.yml`.",
         note="Alleen organisaties met een naam die nu bestaan; geen categorieën zoals 'gemeenten'."))
 
@@ -309,7 +314,7 @@ def _supply_figures(ch: Chapter, sets, now, area) -> None:
         charts.count_bars(data, "initiatives", "label", group="level_group", group_order=LEVEL_GROUPS,
                           label="tekst", value_title="aantal initiatieven", title="Het aanbod in het jaar van deze editie",
                           description=str(ch.text("aanbod_zin")).replace("**", "").replace("\\", "")),
-        data, caption=md("Initiatieven voor {r} naar groep, regionaal en landelijk of Europees", r=area.name),
+        data, caption=md("Initiatieven voor {r} naar groep, regionaal en landelijk of Europees", r=the_region(area)),
         source=SOURCE + "."))
     for key, column, title, note in (
             ("soort_hulp", "support_types", "Soort hulp in de lopende hulp bij digitalisering", ""),
@@ -327,7 +332,7 @@ def _supply_figures(ch: Chapter, sets, now, area) -> None:
                               description=desc),
             counts.reset_index(drop=True),
             caption=md("Lopende hulp bij digitalisering voor {r}: een initiatief kan bij meer waarden meetellen",
-                       r=area.name),
+                       r=the_region(area)),
             source=SOURCE + ".", note=note))
 
 
@@ -360,7 +365,7 @@ def _sector_exhibits(ch: Chapter, now, p, area, year, large, specialised) -> Non
                     title="Sectoren en het aantal lopende initiatieven dat zich erop richt",
                     description=str(kern).replace("**", "").replace("\\", "")).configure_axisY(labelLimit=360),
         gaps, caption=md("Aandeel van elke sector in de vestigingen van {r} ({y}), met het aantal lopende "
-                         "initiatieven dat zich speciaal op die sector richt", r=area.name, y=year),
+                         "initiatieven dat zich speciaal op die sector richt", r=the_region(area), y=year),
         source=SOURCE + f"; vestigingen: CBS, tabel 81575NED ({year}).",
         note=(f"Daarnaast richten {counts[ini.ALL_SECTORS]} initiatieven zich op alle sectoren en zegt de bron bij "
               f"{counts[ini.UNKNOWN]} niets over sectoren.")))
@@ -373,7 +378,7 @@ def _sector_exhibits(ch: Chapter, now, p, area, year, large, specialised) -> Non
                                          ("gespecialiseerd", r["specialised"])) if f)
                                          + ("; geen gericht aanbod" if r["gap"] else ""), axis=1)}),
         gaps, caption=md("Sectorstructuur van {r} ({y}) en de lopende initiatieven die zich op elke sector richten",
-                         r=area.name, y=year),
+                         r=the_region(area), y=year),
         source=SOURCE + f"; vestigingen en locatiequotiënten: CBS, tabel 81575NED ({year}).",
         note=(f"Groot: minstens {fmt_pct(large, 0)} van de vestigingen. Gespecialiseerd: het locatiequotiënt is "
               f"minstens {fmt_dec(specialised, 1)}. Sectoren in de bronnen zijn door ons vertaald naar CBS-groepen.")))
@@ -401,7 +406,7 @@ def _municipality_exhibits(ch: Chapter, sets, area, covered, geo, province_of) -
         return
     spread = f"{low}" if low == high else f"{low} tot {high}"
     ch.fact("gemeenten_zin", (low, high), Md(
-        f"Elke gemeente van {esc(area.name)} valt onder {_b(spread)} lopende regionale initiatieven voor het mkb. "
+        f"Elke gemeente van {esc(the_region(area))} valt onder {_b(spread)} lopende regionale initiatieven voor het mkb. "
         f"{_b(plural(n_named, 'gemeente wordt', 'gemeenten worden'))} door een initiatief bij naam genoemd."))
     chart = charts.choropleth(business.shapes(area).merge(cov, on="gemeentecode"), "initiatives", "gemeentenaam",
                               legend_title="regionale initiatieven", fmt=".0f",
@@ -411,10 +416,10 @@ def _municipality_exhibits(ch: Chapter, sets, area, covered, geo, province_of) -
 
     chart.encoding.color.scale = alt.Scale(scheme="blues", domain=[0, max(high, 1)])
     ch.add("gemeenten_kaart", Figure.of(chart, cov, caption=md("Lopende regionale initiatieven per gemeente van {r}",
-                                                                r=area.name),
+                                                                r=the_region(area)),
                                         source=SOURCE + "; gemeentegrenzen 2025: CBS, PDOK/Kadaster."))
     ch.add("gemeenten", Table(
         pd.DataFrame({"Gemeente": cov["gemeentenaam"], "Lopende regionale initiatieven": cov["initiatives"],
                       "Waarvan de gemeente bij naam noemen": cov["named_explicitly"]}),
-        cov, caption=md("Lopende regionale initiatieven voor het mkb per gemeente in {r}", r=area.name),
+        cov, caption=md("Lopende regionale initiatieven voor het mkb per gemeente in {r}", r=the_region(area)),
         source=SOURCE + "."))

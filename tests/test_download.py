@@ -1,10 +1,13 @@
 """`make data` against a local fake of the CBS OData and Eurostat APIs (127.0.0.1, random port).
 
-The fake serves recorded-style answers from tests/fixtures/download/: CBS TypedDataSet
-rows (padded region and branch codes, period codes, null / '.' / '-' cells) filtered
-with the query's $filter and $select and paged with odata.nextLink, and raw Eurostat
-SDMX-CSV 2.0 files with labels. The expected tidy files in expected/ were written and
-summed by hand. No test reaches the internet.
+The fake serves recorded-style answers from tests/fixtures/download/: CBS OData v3
+metadata (Perioden with Status, DataProperties, the SBI code list) and TypedDataSet rows
+(padded region and branch codes, period codes, null / '.' / '-' cells) filtered with the
+query's $filter and $select and paged with odata.nextLink; the same table in the OData v4
+format (PeriodenCodes, MeasureCodes, <dimension>Codes, long Observations with Measure codes,
+paged with @odata.nextLink), converted from the v3 fixtures; and raw Eurostat SDMX-CSV 2.0
+files with labels. The expected tidy files in expected/ were written and summed by hand.
+No test reaches the internet.
 """
 
 from __future__ import annotations
@@ -33,8 +36,47 @@ CBS_FILES = [name for name, spec in download.TABLES.items() if spec["source"] ==
 EUROSTAT_FILES = [name for name, spec in download.TABLES.items() if spec["source"] == "eurostat"]
 
 
+V4_MEASURE = {"Vestigingen_1": "M001001", "OprichtingenVanVestigingen_1": "M002002",
+              "BanenVanWerknemersInDecember_1": "M003003"}  # invented measure codes of the fake v4 tables
+
+
+def v4_resource(table: str, resource: str) -> list:
+    """A v4 resource of the fake, converted from the v3 fixtures (the v4 shapes and field names)."""
+    folder = FIXTURES / "cbs" / table
+    if resource == "PeriodenCodes":
+        rows = json.loads((folder / "Perioden.json").read_text())["value"]
+        return [{"Identifier": r["Key"].strip(), "Index": i, "Title": r["Title"], "Description": r["Description"],
+                 "DimensionGroupId": None, "Status": r["Status"]} for i, r in enumerate(rows, start=1)]
+    if resource == "MeasureCodes":
+        props = json.loads((folder / "DataProperties.json").read_text())["value"]
+        return [{"Identifier": V4_MEASURE[p["Key"]], "Index": i, "Title": p["Title"], "Description": p["Description"],
+                 "MeasureGroupId": None, "DataType": "Long", "Unit": "aantal", "Decimals": 0,
+                 "PresentationType": "Absolute"} for i, p in enumerate(props, start=1) if p["Type"] == "Topic"]
+    if resource == "BedrijfstakkenBranchesSBI2008Codes":
+        rows = json.loads((folder / "BedrijfstakkenBranchesSBI2008.json").read_text())["value"]
+        return [{"Identifier": r["Key"].strip(), "Index": i, "Title": r["Title"], "Description": r["Description"],
+                 "DimensionGroupId": None} for i, r in enumerate(rows, start=1)]
+    if resource == "Observations":  # long format: one row per non-empty cell
+        recorded = json.loads((folder / "TypedDataSet.json").read_text())["value"]
+        dims = ("BedrijfstakkenBranchesSBI2008", "RegioS", "Perioden")
+        out = []
+        for row in recorded:
+            for key, code in V4_MEASURE.items():
+                if key not in row or row[key] is None:
+                    continue  # v4 leaves empty cells out
+                value, attribute = row[key], "None"
+                if isinstance(value, str) and value.strip() == ".":
+                    value, attribute = None, "Confidential"
+                elif isinstance(value, str) and value.strip() == "-":
+                    value, attribute = None, "Nil"
+                out.append({"Id": len(out), "Measure": code, "ValueAttribute": attribute, "Value": value,
+                            **{d: str(row[d]).strip() for d in dims}})
+        return out
+    raise KeyError(resource)
+
+
 class FakeApis:
-    """CBS OData v3 (/cbs/<table>/Perioden, /cbs/<table>/TypedDataSet) and Eurostat SDMX 3.0 (/eurostat/…)."""
+    """CBS OData v3 (/cbs/<table>/…), CBS OData v4 (/cbs4/<table>/…) and Eurostat SDMX 3.0 (/eurostat/…)."""
 
     page_size = 50
 
@@ -56,6 +98,7 @@ class FakeApis:
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.cbs_url, self.eurostat_url = f"{self.base}/cbs", f"{self.base}/eurostat"
+        self.cbs4_url = f"{self.base}/cbs4"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self):
@@ -74,12 +117,31 @@ class FakeApis:
         fault = next((kind for where, kind in self.faults.items() if where in path), None)
         if fault == "500":
             return self.send(handler, 500, b"Internal Server Error", "text/plain")
+        if fault in ("404", "410"):
+            return self.send(handler, int(fault), b"Resource not found", "text/plain")
+        if fault and fault.startswith("429:"):  # Too Many Requests with Retry-After, then normal answers
+            self.faults.pop(next(w for w, k in self.faults.items() if k == fault))
+            return self.send(handler, 429, b"slow down", "text/plain", {"Retry-After": fault[4:]})
         if fault == "timeout":
             self.stop.wait(3)  # answer far too late (the client gives up after FAST.timeout)
             return
         parts = path.strip("/").split("/")
-        if parts[0] == "cbs" and len(parts) == 3 and parts[2] == "Perioden":
-            body, kind = (FIXTURES / "cbs" / parts[1] / "Perioden.json").read_bytes(), "application/json"
+        if parts[0] == "cbs" and len(parts) == 3 and parts[2] in ("Perioden", "DataProperties",
+                                                                     "BedrijfstakkenBranchesSBI2008"):
+            body, kind = (FIXTURES / "cbs" / parts[1] / f"{parts[2]}.json").read_bytes(), "application/json"
+            if fault and fault.startswith("retitle:"):  # a key whose title changed ('key=new title')
+                key, title = fault[8:].split("=", 1)
+                data = json.loads(body)
+                for row in data["value"]:
+                    if row["Key"].strip() == key:
+                        row["Title"] = title
+                body = json.dumps(data).encode()
+        elif parts[0] == "cbs4" and len(parts) == 3:
+            try:
+                rows = v4_resource(parts[1], parts[2])
+            except (KeyError, FileNotFoundError):
+                return self.send(handler, 404, b"not found", "text/plain")
+            body, kind = self.page_v4(rows, path, params), "application/json"
         elif parts[0] == "cbs" and len(parts) == 3 and parts[2] == "TypedDataSet":
             body, kind = self.typed_dataset(parts[1], path, params, fault), "application/json"
         elif parts[:4] == ["eurostat", "data", "dataflow", "ESTAT"] and len(parts) == 6:
@@ -92,12 +154,7 @@ class FakeApis:
 
     def typed_dataset(self, table, path, params, fault) -> bytes:
         recorded = json.loads((FIXTURES / "cbs" / table / "TypedDataSet.json").read_text())
-        conditions: dict[str, list] = {}
-        text = params.get("$filter", "")
-        for field, value in re.findall(r"(\w+) eq '([^']*)'", text):
-            conditions.setdefault(field, []).append(lambda v, value=value: v == value)
-        for field, value in re.findall(r"startswith\((\w+),'([^']*)'\)", text):
-            conditions.setdefault(field, []).append(lambda v, value=value: v.startswith(value))
+        conditions = self.conditions(params)
         rows = [r for r in recorded["value"] if all(any(c(r[f]) for c in cs) for f, cs in conditions.items())]
         if "$select" in params:
             rows = [{k: r[k] for k in params["$select"].split(",") if k in r} for r in rows]
@@ -113,9 +170,31 @@ class FakeApis:
                                       f"&$skiptoken={start + self.page_size}")
         return json.dumps(page).encode()
 
+    def page_v4(self, rows, path, params) -> bytes:
+        rows = [r for r in rows if all(any(c(r[f]) for c in cs) for f, cs in self.conditions(params).items())]
+        start = int(params.get("$skip", 0))
+        page = {"@odata.context": f"{self.base}{path}/$metadata", "value": rows[start:start + self.page_size]}
+        if start + self.page_size < len(rows):
+            rest = {k: v for k, v in params.items() if k != "$skip"}
+            page["@odata.nextLink"] = (f"{self.base}{path}?{urllib.parse.urlencode(rest, quote_via=urllib.parse.quote)}"
+                                       f"&$skip={start + self.page_size}")
+        return json.dumps(page).encode()
+
     @staticmethod
-    def send(handler, status, body, kind):
+    def conditions(params) -> dict:
+        conditions: dict[str, list] = {}
+        text = params.get("$filter", "")
+        for field, value in re.findall(r"(\w+) eq '([^']*)'", text):
+            conditions.setdefault(field, []).append(lambda v, value=value: v == value)
+        for field, value in re.findall(r"startswith\((\w+),'([^']*)'\)", text):
+            conditions.setdefault(field, []).append(lambda v, value=value: v.startswith(value))
+        return conditions
+
+    @staticmethod
+    def send(handler, status, body, kind, headers=None):
         handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
         handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
@@ -130,35 +209,46 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    """<tmp>/_data with the previous snapshot in use (pointer written), as after an earlier `make data`."""
-    home = tmp_path / "_data"
-    shutil.copytree(PREVIOUS, home / "snapshots" / OLD)
+    """<tmp>/snapshots with the previous snapshot in use (pointer written), as in the repository."""
+    home = tmp_path / "snapshots"
+    shutil.copytree(PREVIOUS, home / OLD)
+    (home / OLD / "README.md").write_text("# the contract\n")
     (home / "current").write_text(OLD + "\n")
     monkeypatch.setattr(paths, "SNAPSHOT_HOME", home)
     monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+    monkeypatch.delenv(download.CBS_API_ENV, raising=False)
     return home
 
 
-def refresh(fake, home):
-    return download.refresh(cbs_url=fake.cbs_url, eurostat_url=fake.eurostat_url, home=home, policy=FAST,
-                            log=lambda *args: None)
+def refresh(fake, home, api="v3", **kwargs):
+    return download.refresh(cbs_url=fake.cbs4_url if api == "v4" else fake.cbs_url, eurostat_url=fake.eurostat_url,
+                            home=home, policy=FAST, api=api, log=lambda *args: None, **kwargs)
+
+
+DOCUMENTS = {"SHA256SUMS", "manifest.json", "README.md", "CHANGES.md"}
 
 
 def snapshot_files(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} - {"SHA256SUMS", "manifest.json"}
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} - DOCUMENTS
 
 
-def test_refresh_writes_the_hand_checked_snapshot_and_switches_the_pointer(fake, home):
-    new = refresh(fake, home)
+def folders(home: Path) -> list[str]:
+    return sorted(p.name for p in home.iterdir() if p.is_dir())
 
-    assert new.parent == home / "snapshots" and re.fullmatch(r"\d{8}T\d{6}Z", new.name)
+
+@pytest.mark.parametrize("api", ["v3", "v4"])
+def test_refresh_writes_the_hand_checked_snapshot_and_switches_the_pointer(fake, home, api):
+    new = refresh(fake, home, api)
+
+    assert new.parent == home and re.fullmatch(r"\d{8}T\d{6}Z", new.name)
     assert (home / "current").read_text().strip() == new.name
     assert paths.mirror_dir() == new.resolve()
-    assert sorted(p.name for p in (home / "snapshots").iterdir()) == sorted([OLD, new.name])  # no temp folder
+    assert folders(home) == sorted([OLD, new.name])  # no temporary folder
     assert mirror.validate(new).checksums.keys() == snapshot_files(new)
-    assert mirror.validate(home / "snapshots" / OLD)  # the old snapshot is untouched
+    assert mirror.validate(home / OLD)  # the old snapshot is untouched
+    assert (new / "README.md").read_text() == "# the contract\n"  # the contract travels with the data
 
-    for name in CBS_FILES:  # tidy files equal the hand-written ones, byte for byte
+    for name in CBS_FILES:  # tidy files equal the hand-written ones, byte for byte (v3 and v4 alike)
         assert (new / name).read_text() == (EXPECTED / name).read_text(), name
     for name in EUROSTAT_FILES:  # raw SDMX-CSV kept as served (CRLF and all)
         assert (new / name).read_bytes() == (FIXTURES / name).read_bytes(), name
@@ -177,7 +267,7 @@ def test_refresh_writes_the_hand_checked_snapshot_and_switches_the_pointer(fake,
 
     manifest = json.loads((new / "manifest.json").read_text())
     assert set(manifest["files"]) == set(sums)
-    assert manifest["previous_snapshot"] == str((home / "snapshots" / OLD).resolve())
+    assert manifest["previous_snapshot"] == OLD
     for name, spec in download.TABLES.items():
         info = manifest["files"][name]
         assert info["origin"] == "downloaded"
@@ -188,28 +278,51 @@ def test_refresh_writes_the_hand_checked_snapshot_and_switches_the_pointer(fake,
         assert info["sha256"] == sums[name]
     for name in copied:
         info = manifest["files"][name]
-        assert info["origin"] == "copied" and info["copied_from"] == str((home / "snapshots" / OLD / name).resolve())
+        assert info["origin"] == "copied" and info["copied_from"] == str((home / OLD / name).resolve())
         assert "not re-downloaded" in info["reason"] and "without manifest" in info["original_source"]
     gemeente = manifest["files"]["cbs/vestigingen_gemeente.csv"]
-    assert gemeente["dropped_region_years"] == {"2018": ["GM1961"], "2019": ["GM0620"]}  # all cells null / '.'
+    assert gemeente["api"] == api and gemeente["measure_title"] == "Vestigingen"
+    assert gemeente["measure"] == ("M001001" if api == "v4" else "Vestigingen_1")
+    assert gemeente["branch_titles"]["391600"] == "J Informatie en communicatie"
+    dropped = {"2018": ["GM1961"], "2019": ["GM0620"]}  # all cells null / '.' (v4 leaves null cells out)
+    assert gemeente["dropped_region_years"] == (dropped if api == "v3" else {"2018": ["GM1961"]})
     assert gemeente["years"] == [2018, 2019] and gemeente["provisional_years"] == [2019]
-    assert manifest["files"]["cbs/oprichtingen_sector_corop_utrecht.csv"]["years"] == [2014, 2018, 2019]
+    assert gemeente["periods"] == {"2018": "Definitief", "2019": "Voorlopig"}
+    assert manifest["files"]["cbs/oprichtingen_sector_corop_utrecht.csv"]["years"] == [2017, 2018, 2019]
     banen = manifest["files"]["cbs/banen_sector_corop_utrecht.csv"]  # 2020 is listed but has no figures yet
     assert banen["years"] == [2018, 2019] and banen["years_without_figures"] == [2020]
     assert banen["provisional_years"] == [2019] and banen["dropped_region_years"] == {}
     assert manifest["files"]["cbs/oprichtingen_sector_corop_utrecht.csv"]["missing_counted_as_zero"] == \
-        ["CR17 2014 300012"]
+        ["CR17 2017 300012"]
+    # period status per table, in the format the chapters read (mirror.period_status)
+    assert manifest["tables"]["83631NED"]["periods"] == {"2017": "Definitief", "2018": "Definitief",
+                                                         "2019": "Voorlopig"}
+    assert set(manifest["tables"]["83631NED"]["files"]) == {"cbs/oprichtingen_corop.csv",
+                                                            "cbs/oprichtingen_sector_corop_utrecht.csv"}
+    assert mirror.period_status("83631NED") == {2017: "Definitief", 2018: "Definitief", 2019: "Voorlopig"}
+    assert mirror.provisional_years("83631NED") == [2019]
+    # the fixtures end in 2019: every CBS table is older than expected, and the manifest says so
+    assert sum("older than expected" in w for w in manifest["warnings"]) == len(CBS_FILES)
+    changes = (new / "CHANGES.md").read_text()
+    assert f"# Changes from snapshot {OLD} to {new.name}" in changes and "## Warnings" in changes
+    assert manifest["changes"]["eurostat/isoc_e_diin2.csv"]["status"] == "added"
 
+    estat = [urllib.parse.unquote(r) for r in fake.requests if r.startswith("/eurostat/")]
+    assert all("format=csvdata" in r and "formatVersion=2.0" in r and "labels=name" in r for r in estat)
+    assert any("c[indic_is]=E_DI3_VLO,E_DI3_LO" in r and "c[TIME_PERIOD]=ge:2021" in r for r in estat)
+    assert any("/isoc_e_diin2/" in r and "c[geo]=NL,EU27_2020" in r for r in estat)
+    if api == "v4":  # long Observations: one measure code, one period, eq on the branch codes
+        observations = [urllib.parse.unquote(r) for r in fake.requests if "/Observations" in r]
+        assert observations and all("Measure eq 'M00" in r and "Perioden eq '20" in r for r in observations)
+        assert not any("/cbs/" in r for r in fake.requests)  # nothing asked of v3
+        return
     # the queries: JSON, one per year from first_year on, paged with nextLink (81575NED: 76 rows a year)
     typed = [urllib.parse.unquote(r) for r in fake.requests if "/TypedDataSet" in r]
     assert all("$format=json" in r and "Perioden eq '20" in r for r in typed)
     gemeente_queries = [r for r in typed if "/81575NED/" in r]
     assert len(gemeente_queries) == 4 and sum("$skiptoken=" in r for r in gemeente_queries) == 2
     assert not any("2014JJ00" in r for r in gemeente_queries)  # before first_year 2015
-    assert sum("2014JJ00" in r for r in typed if "/83631NED/" in r) == 1  # the CR17 sector file starts in 2007
-    estat = [urllib.parse.unquote(r) for r in fake.requests if r.startswith("/eurostat/")]
-    assert all("format=csvdata" in r and "formatVersion=2.0" in r and "labels=name" in r for r in estat)
-    assert any("c[indic_is]=E_DI3_VLO,E_DI3_LO" in r and "c[TIME_PERIOD]=ge:2021" in r for r in estat)
+    assert sum("2017JJ00" in r for r in typed if "/83631NED/" in r) == 2  # both files of 83631NED ask for 2017
 
 
 FAILURES = [
@@ -224,6 +337,12 @@ FAILURES = [
     ("/81575NED/TypedDataSet", "unknown_key", "the table layout changed: unknown sector key '999999'",
      "cbs/vestigingen_gemeente.csv"),
     ("/isoc_eb_ai/", "truncate", "truncated", "eurostat/isoc_eb_ai.csv"),
+    # a renamed measure or a shifted SBI key fails on the table's own metadata, before any data
+    ("/81578NED/DataProperties", "retitle:Vestigingen_1=Banen",
+     "the measure Vestigingen_1 is titled 'Banen' in the table's metadata", "cbs/vestigingen_corop.csv"),
+    ("/81575NED/BedrijfstakkenBranchesSBI2008", "retitle:391600=K Financiële dienstverlening",
+     "key 391600 is titled 'K Financiële dienstverlening', expected section J. Fix CBS_SBI_SECTIONS",
+     "cbs/vestigingen_gemeente.csv"),
 ]
 
 
@@ -241,8 +360,8 @@ def test_a_failure_keeps_the_previous_snapshot(fake, home, where, fault, reason,
     assert f"(table {spec.get('table') or spec.get('dataset')})" in message
     assert f"URL: {fake.base}/" in message and where in message
     assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before  # pointer and old snapshot
-    assert [p.name for p in (home / "snapshots").iterdir()] == [OLD]  # temporary folder removed
-    assert paths.mirror_dir() == (home / "snapshots" / OLD).resolve()
+    assert folders(home) == [OLD]  # temporary folder removed
+    assert paths.mirror_dir() == (home / OLD).resolve()
     if fault in ("500", "timeout", "truncate"):  # bounded retries: exactly FAST.attempts tries of that URL
         failing = [r for r in fake.requests if where in r]
         assert len(failing) == FAST.attempts and len(set(failing)) == 1
@@ -251,18 +370,80 @@ def test_a_failure_keeps_the_previous_snapshot(fake, home, where, fault, reason,
         assert [fake.base + r for r in fake.requests].count(url) == 1
 
 
+@pytest.mark.parametrize("status", ["404", "410"])
+def test_a_retired_v3_feed_says_how_to_switch_to_v4(fake, home, status):
+    fake.faults["/cbs/"] = status
+    with pytest.raises(DownloadError) as err:
+        refresh(fake, home)
+    message = str(err.value)
+    assert f"HTTP {status}" in message and "OData v3 will be switched off" in message
+    assert "make data CBS_API=v4" in message and "MKB_CBS_API=v4" in message
+    assert folders(home) == [OLD]
+    # and the switch works: the same files from the v4 server
+    new = refresh(fake, home, "v4")
+    assert (new / "cbs/vestigingen_gemeente.csv").read_text() == (EXPECTED / "cbs/vestigingen_gemeente.csv").read_text()
+
+
+def test_v4_measure_is_found_by_its_title(fake, home):
+    spec = dict(download.TABLES["cbs/vestigingen_corop.csv"], measure_title="Oprichtingen")
+    with pytest.raises(DownloadError, match=r"no measure\(s\) titled 'Oprichtingen' in MeasureCodes \(found: M001001 "
+                                            r"'Vestigingen'\)"):
+        refresh(fake, home, "v4", tables={"cbs/vestigingen_corop.csv": spec})
+
+
+def test_the_cbs_api_is_one_setting(monkeypatch):
+    assert download.cbs_api() == download.CBS_API == "v3"
+    monkeypatch.setenv(download.CBS_API_ENV, "V4")
+    assert download.cbs_api() == "v4" and download.cbs_api("v3") == "v3"
+    monkeypatch.setenv(download.CBS_API_ENV, "v5")
+    with pytest.raises(DownloadError, match="unknown CBS API 'v5'"):
+        download.cbs_api()
+
+
+def test_retry_after_is_honoured(fake):
+    fake.faults["/81575NED/Perioden"] = "429:7"
+    waits, logged = [], []
+    session = download.Session(FAST, log=logged.append, sleep=waits.append)
+    body = session.get(f"{fake.cbs_url}/81575NED/Perioden?$format=json")
+    assert json.loads(body)["value"] and waits == [7.0]  # waited what the server asked, not the backoff
+    assert "Retry-After" in logged[0] and "429" in logged[0]
+    fake.faults["/81575NED/Perioden"] = "429:3600"  # longer than the policy allows: stop with a message
+    with pytest.raises(DownloadError, match=r"HTTP 429 .*asks to wait 3600 s \(Retry-After\)"):
+        download.Session(FAST, log=logged.append, sleep=waits.append).get(f"{fake.cbs_url}/81575NED/Perioden")
+
+
+def test_retry_after_values():
+    assert download.retry_after("120") == 120.0
+    assert download.retry_after(None) is None and download.retry_after("soon") is None
+    assert download.retry_after("Wed, 21 Oct 2026 07:28:30 GMT", now=1792567700.0) == 10.0
+    assert download.retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now=1792567800.0) == 0.0  # in the past
+
+
+def test_staleness_warning():
+    from datetime import datetime, timezone
+
+    spec = {"table": "83631NED", "lag": 2}
+    today = datetime(2027, 6, 1, tzinfo=timezone.utc)
+    assert download.staleness(2025, spec, today) is None
+    warning = download.staleness(2024, spec, today)
+    assert "83631NED: the newest period is 2024, older than expected (2025 or later by 2027-06-01)" in warning
+    assert "SBI 2025" in warning
+
+
 def test_lost_years_are_refused(fake, home):
     """A download that covers fewer years than the snapshot in use does not replace it."""
-    old = home / "snapshots" / OLD
+    old = home / OLD
     name = "cbs/vestigingen_corop.csv"
-    (old / name).write_text((old / name).read_text() + "CR17,2016,101000\n")
+    text = (old / name).read_text()
+    extra = "".join(line.replace(",2018,", ",2016,") + "\n" for line in text.splitlines() if ",2018," in line)
+    (old / name).write_text(text + extra)  # every COROP region also in 2016
     sums = {line.split("  ")[1]: line for line in (old / "SHA256SUMS").read_text().splitlines()}
     sums[name] = f"{hashlib.sha256((old / name).read_bytes()).hexdigest()}  {name}"
     (old / "SHA256SUMS").write_text("\n".join(sums[k] for k in sorted(sums)) + "\n")
     with pytest.raises(DownloadError, match=r"vestigingen_corop.csv \(table 81578NED\): the download lacks year\(s\) 2016"):
         refresh(fake, home)
     assert (home / "current").read_text().strip() == OLD
-    assert [p.name for p in (home / "snapshots").iterdir()] == [OLD]
+    assert folders(home) == [OLD]
 
 
 def test_cli_data_exit_codes(fake, home, monkeypatch, capsys):
@@ -272,40 +453,81 @@ def test_cli_data_exit_codes(fake, home, monkeypatch, capsys):
     assert cli.main(["data", "--attempts", "2", "--timeout", "2"]) == 1
     err = capsys.readouterr().err
     assert "`make data` failed" in err and "81578NED" in err and "unknown sector key" in err
-    assert f"Nothing changed: the book keeps using {(home / 'snapshots' / OLD).resolve()}" in err
+    assert f"Nothing changed: the book keeps using {(home / OLD).resolve()}" in err
     assert (home / "current").read_text().strip() == OLD
 
     fake.faults.clear()
     assert cli.main(["data", "--attempts", "2", "--timeout", "2"]) == 0
     new = (home / "current").read_text().strip()
-    assert new != OLD and f"new snapshot {home / 'snapshots' / new} is in use" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert new != OLD and f"new snapshot {home / new} is in use" in out
+    assert f"# Changes from snapshot {OLD} to {new}" in out  # the change report is printed
 
     # a second run copies geo/ from the first download's snapshot and keeps the original source
     assert cli.main(["data"]) == 0
     newer = (home / "current").read_text().strip()
-    assert newer not in (OLD, new) and len(list((home / "snapshots").iterdir())) == 3
-    geo = json.loads((home / "snapshots" / newer / "manifest.json").read_text())["files"]["geo/gebieden_2025.csv"]
-    assert geo["copied_from"] == str((home / "snapshots" / new / "geo/gebieden_2025.csv").resolve())
-    assert geo["original_source"].startswith(str((home / "snapshots" / OLD / "geo/gebieden_2025.csv").resolve()))
+    assert newer not in (OLD, new) and len(folders(home)) == 3
+    manifest = json.loads((home / newer / "manifest.json").read_text())
+    geo = manifest["files"]["geo/gebieden_2025.csv"]
+    assert geo["copied_from"] == str((home / new / "geo/gebieden_2025.csv").resolve())
+    assert geo["original_source"].startswith(f"{OLD}/geo/gebieden_2025.csv")
+    assert "No file changed." in (home / newer / "CHANGES.md").read_text()  # same answers, nothing changed
+    assert cli.main(["data", "--compare", str(home / OLD), str(home / new)]) == 0
+    assert "cbs/vestigingen_gemeente.csv" in capsys.readouterr().out
 
 
-def test_mirror_dir_pointer_and_fallbacks(tmp_path, monkeypatch):
-    home = tmp_path / "_data"
+def test_change_report_lists_new_years_and_revised_figures(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(PREVIOUS, old)
+    shutil.copytree(PREVIOUS, new)
+    name = "cbs/vestigingen_corop.csv"
+    text = (new / name).read_text()
+    first = text.splitlines()[1]  # e.g. CR01,2018,<n>
+    region, year, value = first.split(",")
+    text = text.replace(first, f"{region},{year},{int(value) + 5}")
+    text += "".join(line.replace(",2018,", ",2019,") + "\n" for line in text.splitlines() if ",2018," in line)
+    (new / name).write_text(text)
+    download.write_checksums(new, mirror.read_checksums(new))
+    changes = download.compare_snapshots(old, new)
+    c = changes[name]
+    assert (c["status"], c["new_years"], c["dropped_years"], c["revised"]) == ("changed", ["2019"], [], 1)
+    assert c["rows_added"] == text.count(",2019,") and c["rows_removed"] == 0
+    assert c["revised_examples"] == [{"key": {"coropcode": region, "jaar": year}, "old": value,
+                                      "new": str(int(value) + 5)}]
+    assert changes["geo/gebieden_2025.csv"] == {"status": "unchanged"}
+    report = download.changes_markdown(changes, "old", "new")
+    assert f"- `{name}`: new year(s) 2019; " in report
+    assert f"coropcode={region}, jaar={year}: {value} → {int(value) + 5}" in report
+
+
+def test_mirror_dir_pointer_and_override(tmp_path, monkeypatch):
+    home = tmp_path / "snapshots"
     monkeypatch.setattr(paths, "SNAPSHOT_HOME", home)
     monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
-    shared = paths.REPO_ROOT.parent / "shared" / "data"
     assert paths.current_snapshot() is None
-    if (shared / "SHA256SUMS").exists():
-        assert paths.mirror_dir() == shared.resolve()  # no snapshot yet: ../shared/data
-    shutil.copytree(PREVIOUS, home / "snapshots" / OLD)
+    with pytest.raises(DataError, match="no data snapshot is named"):  # never a folder beside the repository
+        paths.mirror_dir()
+    shutil.copytree(PREVIOUS, home / OLD)
     (home / "current").write_text(OLD + "\n")
-    assert paths.mirror_dir() == (home / "snapshots" / OLD).resolve()
+    assert paths.mirror_dir() == (home / OLD).resolve()
     monkeypatch.setenv(paths.MIRROR_ENV, str(PREVIOUS))  # the environment variable wins
     assert paths.mirror_dir() == PREVIOUS.resolve()
     monkeypatch.delenv(paths.MIRROR_ENV)
     (home / "current").write_text("20990101T000000Z\n")  # a dangling pointer is an error, not a silent fallback
     with pytest.raises(DataError, match="20990101T000000Z"):
         paths.mirror_dir()
+
+
+def test_the_repository_carries_its_snapshot(monkeypatch):
+    """A fresh clone has data: snapshots/current names a valid snapshot with README, licences and manifest."""
+    monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+    root = paths.current_snapshot()
+    assert root is not None and root.parent == paths.REPO_ROOT / "snapshots"
+    for document in ("README.md", "LICENCES.md", "SHA256SUMS", "manifest.json"):
+        assert (root / document).is_file(), document
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert set(manifest["files"]) == set(mirror.read_checksums(root))
+    assert mirror.validate(root)
 
 
 def test_cbs_empty_value_conventions():
@@ -328,3 +550,4 @@ def test_tables_cover_the_mirror_contract():
             assert header == list(contract.columns), name
             groups = set(spec["branches"].values()) | ({"totaal"} if spec["total"] else set())
             assert groups == {None} or groups <= contract.sectors, name
+            assert set(download.expected_branch_codes(spec)) == set(spec["branches"]), name

@@ -12,7 +12,6 @@ import html
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import build as b
@@ -28,8 +27,7 @@ def expand(names: list[str]) -> list[str]:
         if name == PROVINCES:
             out += sorted(k for k, r in all_regions().items() if r.kind == "provincie")
         else:
-            resolve(name)  # raises DataError listing the valid names
-            out.append(name)
+            out.append(resolve(name).key)  # raises DataError listing the valid names; gm0344 -> GM0344
     return list(dict.fromkeys(out))
 
 
@@ -74,12 +72,15 @@ def build_books(names: list[str], year: int, *, strict: bool = True, jobs: int |
         for key in keys:
             times.update([_one(key, year, strict)])
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = []
-            for key in keys:
-                futures.append(pool.submit(_one, key, year, strict))
+        pool = b.worker_pool(jobs)  # spawned workers that die with this process (see build.worker_pool)
+        try:
+            futures = [pool.submit(_one, key, year, strict) for key in keys]
             for future in futures:
                 times.update([future.result()])
+        except BaseException:
+            b.stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     out.mkdir(parents=True, exist_ok=True)
     for key in keys:
         b.publish(b.Edition(key, year), out / key)

@@ -57,6 +57,9 @@ def main(argv=None) -> int:
     except b.BuildError as exc:
         print(f"\nERROR: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nStopped (Ctrl-C): nothing new was published; the next build goes on from here.", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -5,8 +5,11 @@ builder) and headless Chromium prints it (tools/print-pdf.js): every chart as a
 static image, a title page, a table of contents with page numbers, captions and
 source lines, page numbers in the footer. The PDF goes to
 _build/pdf/mkb-digitalisering.pdf (with a manifest beside it for the tests) and
-is copied into the edition's site and any published site, where the download
-menu and the colophon link to it.
+into the edition's sources with the key of the sources it was made from; the
+edition is then rebuilt, so its site holds the PDF and the download menu and the
+colophon link to it, and published (--copy-to). A later build whose sources
+differ drops the PDF and every link to it (build.current_pdf): a site never
+links a PDF that is missing or of other content.
 
     python -m mkbbook.pdf --region provincie-utrecht --year 2025 [--copy-to _build/html]
 
@@ -26,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from .build import BUILD_DIR, PDF_NAME, BuildError, Edition, _locked, log
+from . import mirror
+from .build import BUILD_DIR, PDF_NAME, BuildError, Edition, _locked, build, log, pdf_key
 from .paths import REPO_ROOT
 from .regions import resolve
 
@@ -68,22 +72,28 @@ def print_pdf(html_dir: Path, pdf: Path, *, title: str, edition_line: str) -> di
 
 def build_pdf(region: str, year: int, *, strict: bool = True, out: Path = PDF_PATH,
               copy_to: tuple[Path, ...] = ()) -> Path:
-    """Make the PDF of a built edition and copy it into the edition's site (and `copy_to` sites)."""
+    """Make the PDF of a built edition, put it into the edition's site and publish that site
+    to each of `copy_to` (the site is rebuilt, so its pages link the PDF)."""
     started = time.monotonic()
-    edition = Edition(region, int(year))
+    area = resolve(region)
+    edition = Edition(area.key, int(year))
     config = edition.src / "_config.yml"
     if not config.exists() or not (edition.html / "index.html").exists():
         raise BuildError(f"edition {region} {year} is not built: run `make book REGION={region} YEAR={year}` first")
     title = yaml.safe_load(config.read_text())["title"]
+    snapshot = mirror.validate()
     with _locked(edition):
+        key = pdf_key(edition, area.name, snapshot)
         log("building the book as one page for the PDF")
         html_dir = singlehtml(edition, strict)
         log("printing the PDF with headless Chromium")
-        manifest = print_pdf(html_dir, Path(out), title=title,
-                             edition_line=f"Editie {resolve(region).name}, {year}")
-        for site in (edition.html, *map(Path, copy_to)):
-            if (site / "index.html").exists():
-                shutil.copyfile(out, site / PDF_NAME)
+        manifest = print_pdf(html_dir, Path(out), title=title, edition_line=f"Editie {area.name}, {year}")
+        shutil.copyfile(out, edition.src / PDF_NAME)
+        (edition.root / "stamps").mkdir(exist_ok=True)
+        (edition.root / "stamps" / "pdf.key").write_text(key)
+    sites = [Path(site) for site in copy_to] or [None]
+    for site in sites:  # the site with the PDF and the links to it
+        build(area.key, int(year), strict=strict, out=site)
     log(f"{out}: {manifest['pages']} pages, {len(manifest['charts'])} charts as images, "
         f"in {time.monotonic() - started:.1f} s")
     return Path(out)

@@ -15,8 +15,15 @@ from the site itself:
 - a script or stylesheet from another site (e.g. MathJax, which Sphinx adds from
   a CDN to pages with LaTeX math) is a build warning, so an error in strict builds.
 
-The theme's download menu offers the whole book as a PDF (made by `make pdf`,
-at the root of the site) next to printing the page.
+The theme's download menu offers the whole book as a PDF next to printing the
+page, but only when the PDF is part of this site: `make pdf` puts the PDF of
+exactly these sources into the edition, and the build then lists it in
+``html_extra_path`` (see build.current_pdf). Without it no page links a PDF.
+
+Stylesheets and scripts of the site carry ``?v=<checksum>`` computed from their
+source file, so a clean and an incremental build write the same bytes (Sphinx
+adds the checksum only when the file is already in the output, i.e. only on
+incremental builds).
 
 It also puts ``templates/`` first on the template path: a few theme templates
 with an accessibility fix (see the comment in each), and draws the toggle of a
@@ -76,6 +83,8 @@ def book_pdf_button(app, pagename, templatename, context, doctree):
         return
     from .build import PDF_NAME
 
+    if PDF_NAME not in [Path(p).name for p in (app.config.html_extra_path or [])]:
+        return  # no PDF in this site: no link to one
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
@@ -87,6 +96,41 @@ def book_pdf_button(app, pagename, templatename, context, doctree):
             "type": "link", "url": context["pathto"](PDF_NAME, 1), "text": "het hele boek (.pdf)",
             "tooltip": "Download het hele boek als pdf", "icon": "fas fa-file-pdf", "label": "download-book-pdf-button",
         })
+
+
+ASSET_QUERY = re.compile(r'\?v=[0-9a-f]+(?=")')
+ASSET_URI = re.compile(r'(href|src)="([^"?#]+)"')
+
+
+def _static_sources(app) -> list[Path]:
+    return [Path(app.confdir) / p for p in (app.config.html_static_path or [])]
+
+
+def stable_asset_tags(app, pagename, templatename, context, doctree):
+    """css_tag/js_tag with a checksum of the source file, on clean and incremental builds alike."""
+    import zlib
+
+    def checksum(name: str) -> str:
+        for folder in _static_sources(app):
+            path = folder / name.removeprefix("_static/")
+            if path.is_file():
+                return f"{zlib.crc32(path.read_bytes()):08x}"
+        return ""
+
+    def wrap(tag_fn):
+        def tag(asset):
+            text = ASSET_QUERY.sub("", tag_fn(asset))
+            name = _name(asset)
+            digest = checksum(name) if name and not name.startswith(("http:", "https:", "//")) else ""
+            if not digest:
+                return text
+            return ASSET_URI.sub(lambda m: f'{m[1]}="{m[2]}?v={digest}"' if m[2].endswith(name) else m[0], text,
+                                 count=1)
+        return tag
+
+    for key in ("css_tag", "js_tag"):
+        if key in context:
+            context[key] = wrap(context[key])
 
 
 def drop_fontawesome_js(app, exception):
@@ -121,5 +165,6 @@ def setup(app):
     app.connect("html-page-context", strip_thebe, priority=900)
     app.connect("html-page-context", only_needed_scripts, priority=901)
     app.connect("html-page-context", book_pdf_button, priority=902)
+    app.connect("html-page-context", stable_asset_tags, priority=903)
     app.connect("build-finished", drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,12 +39,17 @@ def chapter(fn):
     return compute
 
 
+def cache_folder(root: Path, content_key: str) -> Path:
+    """The folder of one content key inside the cache (the build removes those of other keys)."""
+    return Path(root) / content_key[:24]
+
+
 def _from_disk(fn, area: Region, year: int, settings) -> Chapter:
     content, folder = os.environ.get(CONTENT_KEY_ENV), os.environ.get(CACHE_DIR_ENV)
     if not content or not folder:
         return fn(area, year, settings)
     name = hashlib.sha256(f"{fn.__module__}|{area.key}|{year}|{settings.digest}|{content}".encode()).hexdigest()
-    path = Path(folder) / f"{fn.__module__.rsplit('.', 1)[-1]}-{name[:20]}.pickle"
+    path = cache_folder(Path(folder), content) / f"{fn.__module__.rsplit('.', 1)[-1]}-{name[:20]}.pickle"
     if path.exists():
         try:
             return pickle.loads(path.read_bytes())

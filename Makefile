@@ -10,17 +10,25 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 REGIONS ?= provincie-utrecht u16 regio-amersfoort foodvalley-utrecht
 
-.PHONY: book books provinces test check-data data env regions benchmark clean pdf test-browser browser-deps
+.PHONY: book books provinces test check-data data env lock regions benchmark clean pdf test-browser browser-deps
 
-# The environment is (re)installed when the pinned requirements change.
-$(VENV)/.installed: requirements.txt pyproject.toml
+# The environment is (re)installed from the lock when it changes: requirements.lock pins the whole
+# environment with hashes (pip-compile --generate-hashes from requirements.txt, the direct pins).
+# After editing requirements.txt: `make lock`.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 env: $(VENV)/.installed
+
+# Re-lock after a change of requirements.txt (pip-tools in a throwaway environment, Python 3.11).
+lock:
+	rm -rf _build/lock-env && $(PYTHON) -m venv _build/lock-env && _build/lock-env/bin/pip install --quiet pip-tools
+	_build/lock-env/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file=requirements.lock requirements.txt
+	rm -rf _build/lock-env
 
 book: env
 	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
@@ -35,10 +43,13 @@ provinces: env
 check-data: env
 	$(PY) -m mkbbook check-data
 
-# Download the CBS and Eurostat tables into a new snapshot _data/snapshots/<UTC time>/ and use it
-# (_data/current); on any failure the previous snapshot stays in use.
+# Download the CBS and Eurostat tables into a new snapshot snapshots/<UTC time>/ next to the one in use,
+# validate it, switch snapshots/current to it and print what changed (also in its CHANGES.md); on any
+# failure the previous snapshot stays in use. Committing the new folder and the pointer publishes the
+# refresh. CBS_API=v4 uses CBS's OData v4 (datasets.cbs.nl) instead of the v3 feed.
+CBS_API ?=
 data: env
-	$(PY) -m mkbbook data
+	$(PY) -m mkbbook data $(if $(CBS_API),--cbs-api $(CBS_API))
 
 regions: env
 	$(PY) -m mkbbook regions

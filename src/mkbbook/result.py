@@ -124,7 +124,9 @@ class Chapter:
         """Record a fact; text defaults to str(value)."""
         if key in self.facts:
             raise KeyError(f"{self.name}: fact {key!r} is set twice")
-        self.facts[key] = Fact(value, str(value) if text is None else text)
+        if text is None:  # the value is its own text; an Md value stays Markdown
+            text = value if isinstance(value, Md) else str(value)
+        self.facts[key] = Fact(value, text)
         return self.facts[key]
 
     def add(self, key: str, exhibit: Figure | Table | Note | None) -> None:

@@ -13,7 +13,8 @@ Fact keys (besides the borrowed ones, listed in BORROWED):
   (low, high) a year for the ambition), ``n_kostenvoorbeelden``, ``optie_a``/``optie_b``/``optie_c`` (Md),
 - ``claim_<id>_oordeel`` (bevestigd, niet bevestigd, niet te toetsen) and ``claim_<id>_uitleg`` per claim in
   CLAIMS; ``claims_zin`` (how many claims got which verdict).
-Exhibits: ``opties`` (table of the cost examples), ``claims`` (table), ``financieringsroutes`` (chapter 3's table).
+Exhibits: ``opties`` (table of the cost examples), ``claims`` (table), ``aanbevelingen-financieringsroutes``
+(chapter 3's table; its own key keeps labels and downloads unique in the book).
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ def compute(area, year, settings) -> Chapter:
                "kosten per bedrijf = budget per jaar gedeeld door bereik per jaar, berekend door dit boek.",
         note="De voorbeelden verschillen in wat ze bieden: van een kleine subsidie tot een adviestraject. "
              "Budgetten en bereik komen niet altijd uit dezelfde bron; de kolom Hoe zeker zegt het per voorbeeld."))
-    ch.add("financieringsroutes", results[policies].exhibits.get("financieringsroutes"))
+    ch.add("aanbevelingen-financieringsroutes", results[policies].exhibits.get("financieringsroutes"))
 
     # --- next steps and moments ---------------------------------------------------------------
     target_moment = (f"bij de opvolger van de Economische Visie, die loopt tot en met {end}" if end else

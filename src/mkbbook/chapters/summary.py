@@ -8,7 +8,7 @@ what it means, the options with their cost, and the recommendations with a next 
 Fact keys: the borrowed ones (BORROWED), plus ``regio_uitleg`` (Md), ``bevinding_1`` … ``bevinding_5`` (Md,
 each opening with its certainty: gemeten, geteld, geschat or onbekend), ``betekenis`` (Md) and
 ``vraag_1`` … ``vraag_3`` (Md): what is asked of Provinciale Staten.
-Exhibits: ``opties`` (chapter 5's table of what the ambition costs).
+Exhibits: ``samenvatting-opties`` (chapter 5's table of what the ambition costs, under a key of its own).
 """
 
 from __future__ import annotations
@@ -117,5 +117,5 @@ def compute(area, year, settings) -> Chapter:
         "Beslis of er een **cijfermatig provinciaal doel en geld** komen. Het moment daarvoor: {m}. Optie B kost "
         "naar schatting {k}.",
         m=t("moment_2"), k=t("kosten_ambitie")))
-    ch.add("opties", results[recommendations].exhibits["opties"])
+    ch.add("samenvatting-opties", results[recommendations].exhibits["opties"])
     return ch

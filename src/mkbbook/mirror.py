@@ -89,6 +89,9 @@ GEBIEDEN_YEAR = 2025  # the year whose municipalities geo/gebieden_2025.csv list
 COROP_TOLERANCE = 0.01  # municipal sums vs the COROP table (the README: at most 0.35 % apart)
 MANIFEST = "manifest.json"
 ESTAT_GEOS = ("NL", "EU27_2020")
+# Pairs of files that cover the same years (one CBS table, or tables of one release).
+SAME_YEARS = (("cbs/vestigingen_gemeente.csv", "cbs/vestigingen_corop.csv"),
+              ("cbs/oprichtingen_corop.csv", "cbs/oprichtingen_sector_corop_utrecht.csv"))
 UNASSIGNED = "GM0000"  # establishments CBS could not assign to a municipality (README)  # the geos the book reads from the raw Eurostat files
 GEOJSON = ("geo/gemeenten_2023.geojson", "geo/gemeenten_2025.geojson", "geo/provincies_2023.geojson")
 
@@ -205,6 +208,22 @@ def _check_complete(root: Path, frames: dict) -> None:
     """Expected years, regions and groups are present, not only well-formed rows (see the module doc)."""
     est, corop = frames["cbs/vestigingen_gemeente.csv"], frames["cbs/vestigingen_corop.csv"]
     gebieden = frames[GEBIEDEN]
+    for name, shapes in (("cbs/kerncijfers_gemeente_2023.csv", "geo/gemeenten_2023.geojson"),
+                         (GEBIEDEN, "geo/gemeenten_2025.geojson")):
+        codes, expected = set(frames[name]["gemeentecode"]), set(frames[shapes])
+        if codes != expected:
+            absent = sorted(expected - codes) or sorted(codes - expected)
+            what = "missing" if expected - codes else "not in " + shapes
+            raise DataError(root / name, f"{len(absent)} municipalit{'y' if len(absent) == 1 else 'ies'} "
+                                         f"{what} ({', '.join(absent[:5])}{' …' * (len(absent) > 5)})",
+                            fix=FIX_INCOMPLETE)
+    # files of one cycle end in the same year: a file cut at a year boundary is shorter than its twin
+    for first, second in SAME_YEARS:
+        last = {name: max(int(y) for y in frames[name]["jaar"]) for name in (first, second)}
+        if last[first] != last[second]:
+            short = min(last, key=last.get)
+            raise DataError(root / short, f"ends in {last[short]}, but {max(last, key=last.get)} (same CBS "
+                                          f"release cycle) ends in {max(last.values())}", fix=FIX_INCOMPLETE)
     for name, region, sectors in [("cbs/vestigingen_gemeente.csv", "gemeentecode", True),
                                   ("cbs/vestigingen_corop.csv", "coropcode", False),
                                   ("cbs/oprichtingen_corop.csv", "coropcode", False),
@@ -247,15 +266,6 @@ def _check_complete(root: Path, frames: dict) -> None:
                             f"{year}: the municipalities of {code} sum to {total}, the COROP table "
                             f"(cbs/vestigingen_corop.csv) says {table[(code, year)]}: more than "
                             f"{COROP_TOLERANCE:.0%} apart", fix=FIX_INCOMPLETE)
-    for name, shapes in (("cbs/kerncijfers_gemeente_2023.csv", "geo/gemeenten_2023.geojson"),
-                         (GEBIEDEN, "geo/gemeenten_2025.geojson")):
-        codes, expected = set(frames[name]["gemeentecode"]), set(frames[shapes])
-        if codes != expected:
-            absent = sorted(expected - codes) or sorted(codes - expected)
-            what = "missing" if expected - codes else "not in " + shapes
-            raise DataError(root / name, f"{len(absent)} municipalit{'y' if len(absent) == 1 else 'ies'} "
-                                         f"{what} ({', '.join(absent[:5])}{' …' * (len(absent) > 5)})",
-                            fix=FIX_INCOMPLETE)
     for name in CONTRACTS:
         if name.startswith("eurostat/") and name in frames:
             _check_eurostat_complete(root / name, frames[name])

@@ -12,6 +12,7 @@ No test reaches the internet.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -551,3 +552,145 @@ def test_tables_cover_the_mirror_contract():
             groups = set(spec["branches"].values()) | ({"totaal"} if spec["total"] else set())
             assert groups == {None} or groups <= contract.sectors, name
             assert set(download.expected_branch_codes(spec)) == set(spec["branches"]), name
+
+
+# --- A simulated refresh: the fakes serve the current snapshot plus one more year and a revision ------
+
+NEW_YEAR = 2026
+REVISED = ("cbs/vestigingen_corop.csv", "CR01", 2016)  # this figure is revised by +5 in the "new" data
+
+
+class SnapshotApis(FakeApis):
+    """The CBS v3 feed built from a snapshot's tidy files (each group's value on its first SBI section,
+    the other sections '-'), plus NEW_YEAR (establishments +5 per group, births as the year before) and
+    one revised figure; Eurostat serves the snapshot's raw files and the isoc_e_diin2 fixture."""
+
+    page_size = 20000
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+        self.tables: dict[str, dict] = {}  # table -> period -> rows
+        self.periods: dict[str, set] = {}
+        for name, spec in download.TABLES.items():
+            if spec["source"] == "cbs":
+                self._add(name, spec)
+
+    def _rows_of(self, name, spec):
+        with (self.root / name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        latest = max(int(r["jaar"]) for r in rows)
+        if name in ("cbs/vestigingen_gemeente.csv", "cbs/vestigingen_corop.csv"):
+            for r in [r for r in rows if int(r["jaar"]) == latest]:
+                step = 5 if r.get("sectorgroep", "totaal") != "totaal" else 45  # 9 groups, +5 each
+                if name == "cbs/vestigingen_corop.csv":
+                    step = 45 * sum(1 for g in self.gebieden if g == r["coropcode"])
+                rows.append(dict(r, jaar=str(NEW_YEAR), **{spec["column"]: str(int(r[spec["column"]]) + step)}))
+        elif spec["table"] == "83631NED":
+            rows += [dict(r, jaar=str(NEW_YEAR)) for r in rows if int(r["jaar"]) == latest]
+        for r in rows:
+            if (name, r[spec["region_column"]], int(r["jaar"])) == REVISED:
+                r[spec["column"]] = str(int(r[spec["column"]]) + 5)
+        return rows
+
+    @property
+    def gebieden(self):
+        with (self.root / "geo/gebieden_2025.csv").open(encoding="utf-8", newline="") as handle:
+            return [r["coropcode"] for r in csv.DictReader(handle)]
+
+    def _add(self, name, spec):
+        table, measure = spec["table"], spec["measure"]
+        first_key = {}  # group -> the key that carries its value; other keys of the group get '-'
+        for key, group in spec["branches"].items():
+            first_key.setdefault(group, key)
+        by_period = self.tables.setdefault(table, {})
+        for r in self._rows_of(name, spec):
+            group = r.get("sectorgroep")
+            if group == "totaal":
+                continue
+            period = f"{r['jaar']}JJ00"
+            self.periods.setdefault(table, set()).add(period)
+            value = float(r[spec["column"]]) if spec["kind"] == "float" else int(r[spec["column"]])
+            for key, g in spec["branches"].items():
+                if g == group:
+                    by_period.setdefault(period, []).append(
+                        {"BedrijfstakkenBranchesSBI2008": key, "RegioS": r[spec["region_column"]].ljust(8),
+                         "Perioden": period, measure: value if key == first_key[group] else "-"})
+
+    def answer(self, handler):
+        path, _, query = handler.path.partition("?")
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        parts = path.strip("/").split("/")
+        if parts[0] == "cbs" and parts[2] == "Perioden":
+            value = [{"Key": p, "Title": p[:4], "Description": None,
+                      "Status": "Voorlopig" if int(p[:4]) >= NEW_YEAR - 1 else "Definitief"}
+                     for p in sorted(self.periods[parts[1]])]
+            return self.send(handler, 200, json.dumps({"value": value}).encode(), "application/json")
+        if parts[0] == "cbs" and parts[2] == "TypedDataSet":
+            conditions = self.conditions(params)
+            period = re.search(r"Perioden eq '([^']*)'", params["$filter"]).group(1)
+            rows = [r for r in self.tables[parts[1]].get(period, [])
+                    if all(any(c(r[f].strip()) for c in cs) for f, cs in conditions.items())]
+            rows = [{k: r[k] for k in params["$select"].split(",") if k in r} for r in rows]
+            return self.send(handler, 200, json.dumps({"value": rows}).encode(), "application/json")
+        if parts[:4] == ["eurostat", "data", "dataflow", "ESTAT"] and (self.root / f"eurostat/{parts[4]}.csv").exists():
+            return self.send(handler, 200, (self.root / f"eurostat/{parts[4]}.csv").read_bytes(), "text/csv")
+        return super().answer(handler)
+
+
+def test_simulated_refresh_with_a_new_year_and_a_revision(tmp_path, monkeypatch):
+    """`make data` against fakes that serve today's snapshot + 2026 + one revision: the contract passes,
+    nothing else changes, the change report says what changed, and the latest-year default follows."""
+    current = paths.mirror_dir()
+    home = tmp_path / "snapshots"
+    shutil.copytree(current, home / current.name)
+    (home / "current").write_text(current.name + "\n")
+    monkeypatch.setattr(paths, "SNAPSHOT_HOME", home)
+    monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+    with SnapshotApis(current) as fake:
+        new = refresh(fake, home)
+    assert (home / "current").read_text().strip() == new.name and paths.mirror_dir() == new.resolve()
+    mirror.validate(new)
+    assert mirror.latest_year() == NEW_YEAR == mirror.latest_year(new) and mirror.latest_year(current) < NEW_YEAR
+
+    for name, spec in download.TABLES.items():  # the downloader gives back exactly the snapshot's files
+        if spec["source"] != "cbs":
+            continue
+        old_lines = (current / name).read_text().splitlines()
+        new_lines = [line for line in (new / name).read_text().splitlines() if f",{NEW_YEAR}," not in line]
+        if name == REVISED[0]:
+            region, year = REVISED[1:]
+            i = next(i for i, line in enumerate(old_lines) if line.startswith(f"{region},{year},"))
+            old_lines[i] = f"{region},{year},{int(old_lines[i].split(',')[-1]) + 5}"
+        assert new_lines == old_lines, name
+    for name in ("eurostat/isoc_e_dii.csv", "eurostat/isoc_eb_ai.csv", "geo/gebieden_2025.csv"):
+        assert (new / name).read_bytes() == (current / name).read_bytes()
+
+    manifest = json.loads((new / "manifest.json").read_text())
+    assert manifest["tables"]["83631NED"]["periods"][str(NEW_YEAR)] == "Voorlopig"
+    assert mirror.provisional_years("83631NED") == [NEW_YEAR - 1, NEW_YEAR]
+    changes = manifest["changes"]
+    assert changes["cbs/vestigingen_gemeente.csv"]["new_years"] == [str(NEW_YEAR)]
+    assert changes["cbs/vestigingen_gemeente.csv"]["revised"] == 0
+    assert changes[REVISED[0]]["revised"] == 1 and changes[REVISED[0]]["new_years"] == [str(NEW_YEAR)]
+    assert changes["cbs/banen_sector_corop_utrecht.csv"]["status"] == "unchanged"
+    assert changes["eurostat/isoc_e_diin2.csv"]["status"] == "added"
+    report = (new / "CHANGES.md").read_text()
+    assert f"- `{REVISED[0]}`: new year(s) {NEW_YEAR}; " in report and "1 figure(s) revised" in report
+    assert f"coropcode={REVISED[1]}, jaar={REVISED[2]}" in report
+
+    # the book's computation for the new year equals a recomputation from the new snapshot's files
+    from mkbbook import business
+    from mkbbook.regions import resolve
+
+    mirror.load.cache_clear()
+    try:
+        with (new / "cbs/vestigingen_gemeente.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        with (new / "geo/gebieden_2025.csv").open(encoding="utf-8") as handle:
+            codes = {r["gemeentecode"] for r in csv.DictReader(handle) if r["provinciecode"] == "PV26"}
+        expected = sum(int(r["vestigingen"]) for r in rows
+                       if r["jaar"] == str(NEW_YEAR) and r["sectorgroep"] == "totaal" and r["gemeentecode"] in codes)
+        assert business.profile(resolve("provincie-utrecht"), NEW_YEAR).establishments == expected
+    finally:
+        mirror.load.cache_clear()

@@ -23,7 +23,7 @@ PAGE = {"business": "01_bedrijvigheid", "initiatives": "02_initiatieven", "polic
 
 def plain(markdown: str) -> str:
     """The text a reader sees of a fact: escapes and emphasis removed, spaces normalised."""
-    text = re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", ""))
+    text = re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", "")).replace("’", "'")
     return " ".join(text.split())
 
 
@@ -31,7 +31,7 @@ def page_text(html_dir, name: str) -> str:
     soup = BeautifulSoup((html_dir / "book" / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
     for hidden in soup.select("div.cell_input, script, style"):
         hidden.decompose()
-    return " ".join(soup.get_text(" ").split())
+    return " ".join(soup.get_text(" ").split()).replace("’", "'")
 
 
 def origin(module, key):

@@ -400,7 +400,7 @@ def test_top_themes(df):
     # EU + Rijk: mkb_digitalisering 1+1 = 2; the others 1
     assert policies.top_themes(df, ("EU", "Rijk")) == (["Digitalisering mkb"], 2)
     # EU alone: three themes with 1 each, in THEMES order
-    assert policies.top_themes(df, ("EU",)) == (["Digitalisering mkb", "Digitale vaardigheden", "Data en AI"], 1)
+    assert policies.top_themes(df, ("EU",)) == (["Digitalisering mkb", "Digitale vaardigheden", "Gegevens en AI"], 1)
     only_veenendaal = df[df["id"] == "gem-veenendaal"]
     assert policies.top_themes(only_veenendaal, ("gemeente",)) == ([], 0)
 

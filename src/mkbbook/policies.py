@@ -50,8 +50,8 @@ THEMES: dict[str, dict[str, str]] = {
         "definition": "Beleid dat bedrijven, burgers en overheid weerbaarder maakt tegen digitale dreigingen.",
     },
     "data_ai": {
-        "label": "Data en AI",
-        "definition": "Beleid over het gebruik van data, algoritmen en kunstmatige intelligentie.",
+        "label": "Gegevens en AI",
+        "definition": "Beleid over het gebruik van gegevens, algoritmen en kunstmatige intelligentie.",
     },
     "innovatie": {
         "label": "Innovatie",

@@ -63,8 +63,8 @@ def compute(area, year, settings) -> Chapter:
 
     # Five findings, each with how certain it is.
     ch.fact("bevinding_1", None, md(
-        "{lab} In {regio} waren op 1 januari {jaar} **{n} vestigingen** van bedrijven, {g} meer dan in {b} (alle "
-        "gemeenten van Nederland samen: {gnl}). De grootste sector is {s} ({a}).", lab=Md(_label("Gemeten (CBS)")),
+        "{lab} In {regio} waren op 1 januari {jaar} **{n} vestigingen** van bedrijven. Dat is {g} meer dan in {b}. "
+        "In heel Nederland was de groei {gnl}. De grootste sector is {s} ({a}).", lab=Md(_label("Gemeten (CBS)")),
         regio=t("regio_lidwoord"), jaar=t("jaar"), n=t("n_vestigingen"), g=t("groei_sinds_basis"),
         b=t("basisjaar"), gnl=t("nl_groei_sinds_basis"), s=t("grootste_sector"), a=t("grootste_sector_aandeel")))
     coverage_note = "" if ch["onderzocht"] else f"{t('dekking_initiatieven')} "
@@ -72,27 +72,25 @@ def compute(area, year, settings) -> Chapter:
     reach = ("Van geen enkel initiatief is bekend hoeveel mkb'ers het per jaar helpt." if not ch["n_bereik_per_jaar"]
              else f"Van {t('n_bereik_per_jaar')} is bekend hoeveel mkb'ers het per jaar helpt.")
     ch.fact("bevinding_2", None, md(
-        "{lab} {cov}**{n}** bieden in {jaar} hulp bij digitalisering aan het mkb in deze regio. {f} daarvan "
-        "{verb} zich op bepaalde sectoren ({fa}); {k} uitdrukkelijk op zzp'ers, micro- of kleine bedrijven. "
-        "{unknown} {reach}", lab=Md(_label("Geteld in het register van initiatieven")), n=t("n_hulp_nu"),
+        "{lab} {cov}**{n}** helpen in {jaar} het mkb in deze regio met digitaliseren. {f} daarvan "
+        "{verb} zich op bepaalde sectoren ({fa}). {k} richt zich op de kleinste bedrijven. {unknown} {reach}", lab=Md(_label("Geteld in het register van initiatieven")), n=t("n_hulp_nu"),
         jaar=t("jaar"), cov=coverage_note, f=capitalize_first(t("n_sectorfocus")), fa=t("aandeel_sectorfocus"),
         verb="richt" if n_focus == 1 else "richten",
         k=t("n_klein"), unknown=Md(_label("Onbekend")), reach=reach))
     ch.fact("bevinding_3", None, Md(f"{_label('Geteld in het beleidsregister')} {t('zin_doelen')}"))
     if ch["heeft_schatting"]:
         ch.fact("bevinding_4", None, md(
-            "{lab} Van de {mkb} mkb-vestigingen lopen er **{ach}** achter met digitaliseren; {kl} daarvan zijn "
-            "zzp'ers en micro-bedrijven (minder dan 10 werkzame personen). {lab2} Van de Nederlandse bedrijven met "
-            "10 tot 250 werkzame personen gebruikt {dii} genoeg digitale technieken voor het basisniveau ({dj}); "
-            "het landelijke doel is {doel} in {dy}.", lab=Md(_label("Geschat met een model")), mkb=t("mkb_schatting"),
+            "{lab} Er zijn {mkb} mkb-vestigingen. Daarvan lopen er **{ach}** achter met digitaliseren. Van hen "
+            "is {kl} zzp'er of een bedrijf met minder dan 10 werkzame personen. {lab2} In heel Nederland haalt {dii} "
+            "van de bedrijven met 10 tot 250 werkzame personen het basisniveau ({dj}). Het doel is {doel} in {dy}.", lab=Md(_label("Geschat met een model")), mkb=t("mkb_schatting"),
             ach=t("achterblijvers"), kl=t("aandeel_klein_achter"), lab2=Md(_label("Gemeten (Eurostat)")),
             dii=t("nl_mkb"), dj=t("dii_jaar"), doel=t("doel_nl"), dy=t("doel_jaar")))
         near = ch["nodig_per_jaar"] <= settings.ambition_per_year
         ch.fact("bevinding_5", None, md(
             "{lab} Met {a} mkb'ers per jaar helpt de regio {aa} van de achterblijvers per jaar. Voor bedrijven "
-            "vanaf 10 werkzame personen is het landelijke doel {far}: de regio moet er ongeveer {n} per jaar helpen, "
-            "of {nt} als de landelijke groei van de afgelopen jaren doorgaat. De grote groep achterblijvers zijn de "
-            "kleinste bedrijven; voor hen bestaat geen doel.", lab=Md(_label("Geschat met een model")),
+            "vanaf 10 werkzame personen is het doel {far}. Daarvoor moet de regio er ongeveer {n} per jaar helpen. "
+            "Gaat de groei van de laatste jaren door, dan zijn het er {nt}. De meeste achterblijvers zijn kleine "
+            "bedrijven. Voor hen is er geen doel.", lab=Md(_label("Geschat met een model")),
             a=t("ambitie"), aa=t("ambitie_aandeel"), n=t("nodig_per_jaar"), nt=t("nodig_per_jaar_trend"),
             far="dichtbij" if near else "nog ver weg"))
     else:
@@ -104,18 +102,17 @@ def compute(area, year, settings) -> Chapter:
     unknown_reach = not ch["n_bereik_per_jaar"]
     ch.fact("betekenis", None, Md(
         ("Niemand weet nu hoeveel mkb'ers de bestaande hulp bereikt. " if unknown_reach else "")
-        + "Verbinden en meten (optie A) kost weinig en is nodig om later goed te kunnen kiezen. Elk jaar "
-        f"{esc(t('ambitie'))} mkb'ers helpen (optie B) kost geld; de voorbeelden elders geven de orde van grootte. "
-        "Geld voor de kleinste bedrijven (optie C) komt pas aan de orde als er cijfers zijn."))
+        + "Verbinden en meten (keuze A) kost weinig. Het is nodig om later goed te kiezen. Elk jaar "
+        f"{esc(t('ambitie'))} mkb'ers helpen (keuze B) kost geld. De voorbeelden elders laten zien hoeveel. "
+        "Geld voor de kleinste bedrijven (keuze C) komt pas als er cijfers zijn."))
     ch.fact("vraag_1", None, md(
-        "Stem in met een **faciliterende rol** van de werkgroep en met het werkdoel om elk jaar **minstens {a} "
-        "mkb'ers** te helpen met hun digitale overstap (aanbevelingen 1, 2 en 4).", a=t("ambitie")))
+        "Stem in met een **faciliterende rol** van de werkgroep. Het doel: elk jaar **minstens {a} mkb'ers** "
+        "helpen met digitaliseren (aanbevelingen 1, 2 en 4).", a=t("ambitie")))
     ch.fact("vraag_2", None, md(
-        "Vraag Gedeputeerde Staten om de **monitoring** op te zetten (aanbeveling 3): elk initiatief meldt jaarlijks "
-        "hoeveel mkb'ers het hielp, met de eerste cijfers over {y}.", y=t("volgend_jaar")))
+        "Vraag Gedeputeerde Staten om **monitoring** (aanbeveling 3). Elk initiatief meldt dan per jaar hoeveel "
+        "mkb'ers het hielp. De eerste cijfers gaan over {y}.", y=t("volgend_jaar")))
     ch.fact("vraag_3", None, md(
-        "Beslis of er een **cijfermatig provinciaal doel en geld** komen. Het moment daarvoor: {m}. Optie B kost "
-        "naar schatting {k}.",
+        "Beslis of er een **doel in cijfers en geld** komen. Het moment: {m}. Keuze B kost naar schatting {k}.",
         m=t("moment_2"), k=t("kosten_ambitie")))
     ch.add("samenvatting-opties", results[recommendations].exhibits["opties"])
     return ch

@@ -694,3 +694,30 @@ def test_simulated_refresh_with_a_new_year_and_a_revision(tmp_path, monkeypatch)
         assert business.profile(resolve("provincie-utrecht"), NEW_YEAR).establishments == expected
     finally:
         mirror.load.cache_clear()
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("MKB_REFRESH_BUILD"),
+                    reason="builds a whole edition (about a minute): set MKB_REFRESH_BUILD=1")
+def test_the_book_builds_the_new_year_after_a_simulated_refresh(tmp_path, monkeypatch):
+    """After the simulated refresh the default edition of the new year builds and shows that year."""
+    import os
+    import subprocess
+    import sys
+
+    current = paths.mirror_dir()
+    home = tmp_path / "snapshots"
+    shutil.copytree(current, home / current.name)
+    (home / "current").write_text(current.name + "\n")
+    with SnapshotApis(current) as fake:
+        new = download.refresh(cbs_url=fake.cbs_url, eurostat_url=fake.eurostat_url, home=home, policy=FAST,
+                               log=lambda *args: None)
+    env = dict(os.environ, **{paths.MIRROR_ENV: str(new)})
+    edition = paths.REPO_ROOT / "_build" / "editions" / f"u16-{NEW_YEAR}"
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkbbook", "build", "--region", "u16", "--year",
+                                 str(NEW_YEAR), "--out", ""], capture_output=True, text=True, env=env, timeout=900)
+        assert result.returncode == 0, result.stderr[-2000:]
+        page = (edition / "_build/html/book/chapters/01_bedrijvigheid.html").read_text(encoding="utf-8")
+        assert f"1 januari {NEW_YEAR}" in page
+    finally:
+        shutil.rmtree(edition, ignore_errors=True)

@@ -84,7 +84,13 @@ DOCUMENTS = ("README.md", "LICENCES.md")
 #     OprichtingenVanVestigingen_1 (83631NED), BanenVanWerknemersInDecember_1 (83582NED), the
 #     SBI section keys of CBS_SBI_SECTIONS and the aggregate keys of CBS_SBI_AGGREGATES.
 #     Check them once online: <CBS_URL>/<table>/DataProperties and
-#     <CBS_URL>/<table>/BedrijfstakkenBranchesSBI2008 (?$format=json).
+#     <CBS_URL>/<table>/BedrijfstakkenBranchesSBI2008 (?$format=json). Every run now does this
+#     itself: the measure's title must start with measure_title and every SBI key's title with its
+#     section letter(s), else the download stops naming the key (measure_title values are UNVERIFIED
+#     too; a mismatch on the first online run is reported, not mapped silently).
+#   OData v4 (CBS_API = "v4"): the measure code is looked up by measure_title in MeasureCodes; the
+#     SBI codes are assumed to equal the v3 keys and are checked against <dimension>Codes titles;
+#     the ValueAttribute names of special cells ('Nil' = zero) are UNVERIFIED.
 #   Eurostat dimension and code names are taken from the mirror's raw files (as downloaded).
 # =============================================================================================
 

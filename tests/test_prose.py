@@ -2,7 +2,7 @@
 from a chapter's result.
 
 Allowed: years (1900-2099); list, heading or table-row numbers ("1.", "| 2. ..."); size-class definitions
-("minder dan 250 werkzame personen").
+("minder dan 250 werkzame personen"); the numbers of the study's recommendations ("aanbeveling 3").
 """
 
 import re
@@ -14,7 +14,7 @@ from mkbbook.paths import REPO_ROOT
 
 PAGES = ["00_samenvatting", "05_aanbevelingen"]
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")  # {glue:text}`key`, {doc}`name`, ...
-DEFINITION = re.compile(r"\b\d+ werkzame personen")
+DEFINITION = re.compile(r"\b\d+ werkzame personen|\b[Aa]anbeveling(?:en)?\s+\d+(?:(?:,\s*|\s+en\s+)\d+)*")
 ALLOWED = re.compile(r"^(19\d\d|20\d\d)$")
 LIST_OR_HEADING = re.compile(r"(^|\|)\s*(#+\s*)?\d+\.\s", re.MULTILINE)
 
@@ -31,6 +31,7 @@ def test_the_check_itself_catches_typed_numbers():
     assert typed_numbers("| 1. Neem een rol | {glue:text}`stap_1` |") == []
     assert typed_numbers("minstens 250 mkb'ers") == ["250"]
     assert typed_numbers("minder dan 250 werkzame personen") == []
+    assert typed_numbers("### Aanbeveling 2: help (aanbevelingen 1, 2 en 4)") == []
 
 
 @pytest.mark.parametrize("name", PAGES)

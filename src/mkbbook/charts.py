@@ -60,7 +60,7 @@ def render(spec: dict, **_) -> dict:
         f'  function show() {{\n'
         f'    var box = document.getElementById("{chart_id}");\n'
         f'    function fail() {{ box.textContent = '
-        f'"De grafiek kon niet worden geladen; zie de tabel of download de data."; }}\n'
+        f'"De grafiek kon niet worden geladen; zie de tabel of download de gegevens."; }}\n'
         f'    if (!window.vegaEmbed) {{ fail(); return; }}\n'
         f'    vegaEmbed(box.querySelector(".mkb-chart-view"), spec, {{"actions": false, "renderer": "svg",'
         f' "config": {{"aria": false}}}}).catch(function (e) {{ fail(); console.error(e); }});\n'

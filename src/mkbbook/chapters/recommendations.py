@@ -219,8 +219,8 @@ def compute(area, year, settings) -> Chapter:
             "een jaar monitoringcijfers.", f"na het eerste jaar monitoring, {target_moment}"),
     }
     for nr, (step, moment) in steps.items():
-        ch.fact(f"stap_{nr}", step)
-        ch.fact(f"moment_{nr}", moment)
+        ch.fact(f"stap_{nr}", esc(step))  # Markdown (not the bold of glued text) in the tables of steps
+        ch.fact(f"moment_{nr}", esc(moment))
 
     # --- the study's claims, tested -----------------------------------------------------------
     verdicts = claim_verdicts(results, settings)

@@ -64,7 +64,7 @@ def compute(area, year, settings) -> Chapter:
     # Five findings, each with how certain it is.
     ch.fact("bevinding_1", None, md(
         "{lab} In {regio} waren op 1 januari {jaar} **{n} vestigingen** van bedrijven. Dat is {g} meer dan in {b}. "
-        "In heel Nederland was de groei {gnl}. De grootste sector is {s} ({a}).", lab=Md(_label("Gemeten (CBS)")),
+        "Alle gemeenten van Nederland samen groeiden met {gnl}. De grootste sector is {s} ({a}).", lab=Md(_label("Gemeten (CBS)")),
         regio=t("regio_lidwoord"), jaar=t("jaar"), n=t("n_vestigingen"), g=t("groei_sinds_basis"),
         b=t("basisjaar"), gnl=t("nl_groei_sinds_basis"), s=t("grootste_sector"), a=t("grootste_sector_aandeel")))
     coverage_note = "" if ch["onderzocht"] else f"{t('dekking_initiatieven')} "
@@ -89,10 +89,12 @@ def compute(area, year, settings) -> Chapter:
         ch.fact("bevinding_5", None, md(
             "{lab} Met {a} mkb'ers per jaar helpt de regio {aa} van de achterblijvers per jaar. Voor bedrijven "
             "vanaf 10 werkzame personen is het doel {far}. Daarvoor moet de regio er ongeveer {n} per jaar helpen. "
-            "Gaat de groei van de laatste jaren door, dan zijn het er {nt}. De meeste achterblijvers zijn kleine "
-            "bedrijven. Voor hen is er geen doel.", lab=Md(_label("Geschat met een model")),
-            a=t("ambitie"), aa=t("ambitie_aandeel"), n=t("nodig_per_jaar"), nt=t("nodig_per_jaar_trend"),
-            far="dichtbij" if near else "nog ver weg"))
+            "{trend} De meeste achterblijvers zijn kleine bedrijven. Voor hen is er geen doel.",
+            lab=Md(_label("Geschat met een model")), a=t("ambitie"), aa=t("ambitie_aandeel"), n=t("nodig_per_jaar"),
+            far="dichtbij" if near else "nog ver weg",
+            trend=("Gaat de groei van de laatste jaren door, dan haalt die groep het doel zonder extra hulp."
+                   if not ch["nodig_per_jaar_trend"] else
+                   f"Gaat de groei van de laatste jaren door, dan zijn het er {t('nodig_per_jaar_trend')}.")))
     else:
         for nr in (4, 5):
             ch.fact(f"bevinding_{nr}", None, Md(f"{_label('Onbekend')} Met de gegevens van deze editie kan niet "

@@ -81,8 +81,10 @@ def compute(area, year, settings) -> Chapter:
     if ch["heeft_schatting"]:
         ch.fact("bevinding_4", None, md(
             "{lab} Er zijn {mkb} mkb-vestigingen. Daarvan lopen er **{ach}** achter met digitaliseren. Van hen "
-            "is {kl} zzp'er of een bedrijf met minder dan 10 werkzame personen. {lab2} In heel Nederland haalt {dii} "
-            "van de bedrijven met 10 tot 250 werkzame personen het basisniveau ({dj}). Het doel is {doel} in {dy}.", lab=Md(_label("Geschat met een model")), mkb=t("mkb_schatting"),
+            "is {kl} zzp'er (zelfstandige zonder personeel) of een bedrijf met minder dan 10 werkzame personen. "
+            "{lab2} In heel Nederland haalt {dii} van de bedrijven met 10 tot 250 werkzame personen het basisniveau "
+            "({dj}). Dat betekent: ze gebruiken ten minste 4 van 12 digitale technieken, zoals een website of "
+            "online verkoop. Het doel is {doel} in {dy}.", lab=Md(_label("Geschat met een model")), mkb=t("mkb_schatting"),
             ach=t("achterblijvers"), kl=t("aandeel_klein_achter"), lab2=Md(_label("Gemeten (Eurostat)")),
             dii=t("nl_mkb"), dj=t("dii_jaar"), doel=t("doel_nl"), dy=t("doel_jaar")))
         near = ch["nodig_per_jaar"] <= settings.ambition_per_year

@@ -102,7 +102,7 @@ def test_like_for_like_comparator_leaves_out_unassigned():
     assert lq.loc[("Regio", "J"), "lq"] == pytest.approx((40 / 140) / (40 / 240))  # 1.714, not 0.857
 
 
-def test_profile_on_the_real_data_matches_the_mirror_readme():
+def test_profile_on_the_real_data_matches_the_mirror_readme(seed_snapshot):
     p = business.profile(resolve("provincie-utrecht"), 2023)
     # municipal sums for the province in 2023 = 202,045 (cross-check in the mirror README)
     assert p.establishments == 202045 and isinstance(p.establishments, int)

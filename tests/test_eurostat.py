@@ -152,7 +152,7 @@ def mirror():
     return path
 
 
-def test_real_dii(mirror):
+def test_real_dii(mirror, seed_snapshot):
     d = eurostat.digital_intensity(eurostat.read_sdmx_csv(mirror / "isoc_e_dii.csv"))
     for geo in ("NL", "EU27_2020"):
         for size in eurostat.SME_SIZE_CLASSES:
@@ -165,13 +165,13 @@ def test_real_dii(mirror):
     assert eu.round().to_dict() == {2021: 55, 2022: 69, 2023: 58, 2024: 73, 2025: 71}
 
 
-def test_real_ai(mirror):
+def test_real_ai(mirror, seed_snapshot):
     a = eurostat.ai_use(eurostat.read_sdmx_csv(mirror / "isoc_eb_ai.csv"))
     assert set(a["geo"]) == {"NL", "EU27_2020"} and set(a["year"]) == {2025}
     assert a["value"].notna().all()
 
 
-def test_real_gaps(mirror):
+def test_real_gaps(mirror, seed_snapshot):
     try:
         register = policies.load_policies()
     except DataError as exc:

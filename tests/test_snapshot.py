@@ -22,8 +22,7 @@ import pytest
 from mkbbook import mirror
 from mkbbook.paths import mirror_dir
 
-# The seed snapshot (snapshots/20261201T200600Z): fingerprint = sha256 over its SHA256SUMS.
-SEED_FINGERPRINT = "764ef22c9faa9272cbae18ac14cd8b1bbc3eda569793e067538cc6d0fdefa39a"
+from conftest import SEED_FINGERPRINT  # noqa: E402  (the seed snapshot's fingerprint)
 SEED_FACTS = {
     "years": (2015, 2025),
     "province_total_latest": 217915,   # provincie Utrecht, 2025, on 2025 boundaries

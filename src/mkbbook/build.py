@@ -366,7 +366,7 @@ def prune_generated(edition: Edition) -> list[Path]:
     removed = [p for p in _files(chapter_dir / "data") if p.name not in owned]
     removed += [p for p in _files(chapter_dir, "*.ipynb") if p.stem not in names]
     removed += [p for p in _files(edition.root / "stamps", "*.files") + _files(edition.root / "stamps", "*.key")
-                if p.suffix in (".files", ".key") and p.stem not in names + ["site", "pages", "pdf"]]
+                if p.suffix in (".files", ".key") and p.stem not in names + ["site", "pages", "pdf", "zip"]]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -433,6 +433,31 @@ def chapter_cache(edition: Edition, fingerprint: str):
                 os.environ[k] = v
 
 
+def _composition_depth(name: str) -> int:
+    """How deep the chapter modules a notebook uses build on other chapters (0: on none). Notebooks
+    run shallowest first, so the summary finds the chapters it composes already computed."""
+    import re
+
+    folder = Path(__file__).with_name("chapters")
+
+    def uses(module: str) -> set:
+        path = folder / f"{module}.py"
+        if not path.exists():
+            return set()
+        found = set()
+        for line in re.findall(r"^from \. import (.+)$", path.read_text(), re.M):
+            found.update(m.strip() for m in line.split(","))
+        return {m for m in found if (folder / f"{m}.py").exists() and m != module}
+
+    def depth(module: str, seen=frozenset()) -> int:
+        deps = uses(module) - seen
+        return 1 + max((depth(m, seen | {module}) for m in deps), default=-1)
+
+    source = (NOTEBOOK_DIR / f"{name}.ipynb").read_text(encoding="utf-8")
+    modules = re.findall(r"from mkbbook\.chapters import ([a-z_]+)", source)
+    return max((depth(m) for m in modules), default=0)
+
+
 def execute_notebooks(edition: Edition, fingerprint: str, jobs: int) -> list[str]:
     """Execute the chapters whose key changed, in parallel up to `jobs` workers; return their names."""
     todo = []
@@ -450,6 +475,7 @@ def execute_notebooks(edition: Edition, fingerprint: str, jobs: int) -> list[str
     if not todo:
         prune_generated(edition)
         return []
+    todo.sort(key=lambda item: _composition_depth(item[0]))  # stable: toc order within a depth
     log(f"executing {len(todo)} notebook(s): {', '.join(n for n, _ in todo)}")
     (edition.root / "tmp").mkdir(parents=True, exist_ok=True)
     with chapter_cache(edition, fingerprint):
@@ -493,10 +519,16 @@ def write_notebook_archive(edition: Edition) -> Path:
     files = [chapter_dir / f"{name}.ipynb" for name in chapters()] + sorted(_files(chapter_dir / "data", "*.csv"))
     readme = (f"Uitgevoerde notebooks van de editie {edition.region} {edition.year}.\n"
               f"Opnieuw maken: make book REGION={edition.region} YEAR={edition.year}\n").encode()
+    files = [f for f in files if f.exists()]
+    key = hashlib.sha256(readme + _hash_files(files, chapter_dir).encode()).hexdigest()
+    stamp = edition.root / "stamps" / "zip.key"
+    others = [old for old in _files(chapter_dir, "notebooks-*.zip") if old != notebook_archive(edition)]
+    if notebook_archive(edition).exists() and stamp.exists() and stamp.read_text() == key and not others:
+        return notebook_archive(edition)  # same content: compressing again would give the same bytes
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for arcname, data in [("LEESMIJ.txt", readme)] + [(f.relative_to(chapter_dir).as_posix(), f.read_bytes())
-                                                         for f in files if f.exists()]:
+                                                         for f in files]:
             info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             archive.writestr(info, data)
@@ -504,6 +536,8 @@ def write_notebook_archive(edition: Edition) -> Path:
         if old != notebook_archive(edition):
             old.unlink()
     _write_if_changed(notebook_archive(edition), buffer.getvalue())
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(key)
     return notebook_archive(edition)
 
 
@@ -719,16 +753,21 @@ def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUI
     checks.check_year(edition.year)
     with _locked(edition):
         sync_sources(edition, area.name)
+        phase = time.monotonic()
         executed = execute_notebooks(edition, code_fingerprint(snapshot), jobs or os.cpu_count() or 1)
+        times = f"notebooks {time.monotonic() - phase:.1f} s" if executed else ""
         write_notebook_archive(edition)
         pdf = current_pdf(edition, area.name, snapshot)
         _write_if_changed(edition.src / "_config.yml", _edition_config(edition, area.name, pdf))
         write_colophon(edition, area.name, snapshot, pdf)
+        phase = time.monotonic()
         ran = run_sphinx(edition, strict)
+        times += (", " if times else "") + f"Sphinx {time.monotonic() - phase:.1f} s" if ran else ""
         if out is not None:
             publish(edition, Path(out))
     what = f"{len(executed)} notebook(s) executed" + (", site rebuilt" if ran else ", site unchanged")
-    log(f"{area.name} {year}: {what} in {time.monotonic() - started:.1f} s -> {out or edition.html}")
+    times = f" ({times})" if times else ""
+    log(f"{area.name} {year}: {what} in {time.monotonic() - started:.1f} s{times} -> {out or edition.html}")
     return edition
 
 

@@ -8,6 +8,7 @@ computing them again. Chapters never read files themselves; the domain modules d
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -50,14 +51,18 @@ def _from_disk(fn, area: Region, year: int, settings) -> Chapter:
         return fn(area, year, settings)
     name = hashlib.sha256(f"{fn.__module__}|{area.key}|{year}|{settings.digest}|{content}".encode()).hexdigest()
     path = cache_folder(Path(folder), content) / f"{fn.__module__.rsplit('.', 1)[-1]}-{name[:20]}.pickle"
-    if path.exists():
-        try:
-            return pickle.loads(path.read_bytes())
-        except Exception:  # an unreadable cache entry is recomputed
-            pass
-    result = fn(area, year, settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(result))
-    os.replace(tmp, path)
-    return result
+    # One kernel computes an entry, others wait and read it (a lock per entry; chapters only lock the
+    # chapters they depend on while holding their own, so the locks follow the chapters' order).
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            try:
+                return pickle.loads(path.read_bytes())
+            except Exception:  # an unreadable cache entry is recomputed
+                pass
+        result = fn(area, year, settings)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(result))
+        os.replace(tmp, path)
+        return result

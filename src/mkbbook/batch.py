@@ -64,9 +64,11 @@ def build_books(names: list[str], year: int, *, strict: bool = True, jobs: int |
     keys = expand(names)
     out = Path(out or b.BUILD_DIR / "books")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(keys)))
-    b.mirror.validate()  # once, before any process starts
-    b.checks.check_curated()
-    b.checks.check_year(year)
+    from . import checks, mirror
+
+    mirror.validate()  # once, before any process starts
+    checks.check_curated()
+    checks.check_year(year)
     times: dict[str, float] = {}
     if jobs == 1:
         for key in keys:

@@ -48,10 +48,10 @@ from pathlib import Path
 
 import yaml
 
-from . import checks, mirror
 from .errors import DataError
 from .paths import DATA_DIR, REPO_ROOT
-from .regions import resolve
+
+# mirror, checks and regions import pandas: loaded when needed, so a build with nothing to do stays fast
 
 BUILD_DIR = Path(os.environ.get("MKB_BUILD_DIR") or REPO_ROOT / "_build")  # benchmarks build elsewhere
 EDITIONS_DIR = BUILD_DIR / "editions"
@@ -153,16 +153,23 @@ def sync_sources(edition: Edition, region_name: str) -> None:
 
 
 def _cached_vega_bundle() -> bytes:
-    """The chart scripts, made once per version of vl-convert and of our wrapper (takes seconds)."""
+    """The chart scripts, made once per version of vl-convert and of our wrapper (takes seconds). Kept
+    in the user's cache folder, so `make clean` does not make the next build wait for them again."""
     from .vega import BUNDLE_REVISION, vega_bundle
 
-    path = BUILD_DIR / "vendor" / f"vega-bundle-{metadata.version('vl-convert-python')}-r{BUNDLE_REVISION}.js"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mkbbook"
+    name = f"vega-bundle-{metadata.version('vl-convert-python')}-r{BUNDLE_REVISION}.js"
+    path = cache / name
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no writable home: keep it with the build
+        path = BUILD_DIR / "vendor" / name
     if not path.exists():
         _write_if_changed(path, vega_bundle().encode())
     return path.read_bytes()
 
 
-def code_fingerprint(snapshot: mirror.Snapshot) -> str:
+def code_fingerprint(snapshot) -> str:
     """Changes when the package code, the curated data or the mirror snapshot changes."""
     package = _hash_files(_files(REPO_ROOT / "src" / "mkbbook", "**/*.py"), REPO_ROOT)
     curated = _hash_files(_files(DATA_DIR), REPO_ROOT)
@@ -543,7 +550,7 @@ def write_notebook_archive(edition: Edition) -> Path:
 
 # ---------------------------------------------------------------- the PDF belongs to exactly one set of sources
 
-def pdf_key(edition: Edition, region_name: str, snapshot: mirror.Snapshot) -> str:
+def pdf_key(edition: Edition, region_name: str, snapshot) -> str:
     """What the PDF was made from: the edition's sources as they are without the PDF (the config
     and colophon in their no-PDF form)."""
     skip = {Path(PDF_NAME), Path("_config.yml"), Path("book/appendix/colofon.md")}
@@ -555,7 +562,7 @@ def pdf_key(edition: Edition, region_name: str, snapshot: mirror.Snapshot) -> st
     return digest.hexdigest()
 
 
-def current_pdf(edition: Edition, region_name: str, snapshot: mirror.Snapshot) -> bool:
+def current_pdf(edition: Edition, region_name: str, snapshot) -> bool:
     """Whether the edition holds a PDF of exactly its current sources; a stale PDF is removed."""
     pdf, stamp = edition.src / PDF_NAME, edition.root / "stamps" / "pdf.key"
     if pdf.exists() and stamp.exists() and stamp.read_text() == pdf_key(edition, region_name, snapshot):
@@ -576,7 +583,7 @@ def _settings_rows() -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), data.decode("utf-8")
 
 
-def colophon_text(edition: Edition, region_name: str, snapshot: mirror.Snapshot, *, pdf: bool) -> str:
+def colophon_text(edition: Edition, region_name: str, snapshot, *, pdf: bool) -> str:
     rows = "\n".join(f"| `{name}` | `{digest[:16]}…` |" for name, digest in sorted(snapshot.checksums.items()))
     versions = "\n".join(f"| {p} | {metadata.version(p)} |" for p in PACKAGES)
     head, dirty = _git_state()
@@ -635,7 +642,7 @@ Bronnen: CBS open data, Eurostat en PDOK/Kadaster, alle onder CC BY 4.0.
 """
 
 
-def write_colophon(edition: Edition, region_name: str, snapshot: mirror.Snapshot, pdf: bool = False) -> None:
+def write_colophon(edition: Edition, region_name: str, snapshot, pdf: bool = False) -> None:
     """The colophon page: parameters, settings, data snapshot, package versions, commit and build date.
     The date changes only with the content (a rebuild of the same inputs keeps the same bytes)."""
     body = colophon_text(edition, region_name, snapshot, pdf=pdf)
@@ -741,10 +748,72 @@ def _locked(edition: Edition):
         yield
 
 
+def _inputs_key(region: str, year: int, strict: bool) -> str | None:
+    """Everything a build reads, cheaply: the bytes of the code, notebooks, pages and curated data, the
+    size and time of each mirror file (validated when they last changed), packages, git state."""
+    from .paths import mirror_dir
+
+    try:
+        mirror_root = mirror_dir()
+    except DataError:
+        return None
+    here = Path(__file__).parent
+    digest = hashlib.sha256(f"{region}|{year}|{strict}|{EDITIONS_DIR}|{NOTEBOOK_DIR}|{_git_state()}".encode())
+    for root in (here, DATA_DIR, NOTEBOOK_DIR, REPO_ROOT / "book"):
+        digest.update(_hash_files(_files(root), root).encode())
+    for name in ("_toc.yml", "_config.yml"):
+        digest.update(hashlib.sha256((REPO_ROOT / name).read_bytes()).digest())
+    for path in sorted(_files(mirror_root)):
+        st = path.stat()
+        digest.update(f"{path.relative_to(mirror_root)}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+    digest.update(repr([(p, metadata.version(p)) for p in PACKAGES + ["vl-convert-python"]]).encode())
+    return digest.hexdigest()
+
+
+def _edition_state(edition: Edition) -> str:
+    """The size and time of every file of the edition's sources, stamps and site index: anything that
+    touched the edition since (make pdf, a test, a hand edit) makes the next build look at it again."""
+    digest = hashlib.sha256()
+    for root in (edition.src, edition.root / "stamps"):
+        for path in sorted(_files(root)):
+            st = path.stat()
+            digest.update(f"{path.relative_to(edition.root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    index = edition.html / "index.html"
+    digest.update(str(index.stat().st_mtime_ns if index.exists() else 0).encode())
+    return digest.hexdigest()
+
+
+def _unchanged(region: str, year: int, strict: bool, out: Path | None) -> Edition | None:
+    """The edition when nothing it is made from changed since its last successful build (then only
+    publish it again); None otherwise."""
+    key = _inputs_key(region, year, strict)
+    stamp = BUILD_DIR / "inputs" / f"{region}-{year}.key"
+    if key is None or not stamp.exists():
+        return None
+    lines = stamp.read_text().splitlines()
+    if len(lines) != 4 or lines[0] != key:
+        return None
+    edition = Edition(lines[1], int(year), EDITIONS_DIR)
+    with _locked(edition):
+        if not (edition.root / "stamps" / "site.key").exists() or _edition_state(edition) != lines[3]:
+            return None
+        if out is not None:
+            publish(edition, Path(out))
+    log(f"{lines[2]} {year}: nothing changed -> {out or edition.html}")
+    return edition
+
+
 def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUILD_DIR / "html",
           jobs: int | None = None) -> Edition:
     """Validate the inputs, execute what changed and build the site of one edition."""
     started = time.monotonic()
+    inputs = _inputs_key(region, year, strict)
+    done = _unchanged(region, year, strict, out)
+    if done is not None:
+        return done
+    from . import checks, mirror
+    from .regions import resolve
+
     snapshot = mirror.validate()
     log(f"data mirror {snapshot.root} (snapshot {snapshot.fingerprint[:12]}) is valid")
     checks.check_curated()
@@ -766,6 +835,10 @@ def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUI
         if out is not None:
             publish(edition, Path(out))
     what = f"{len(executed)} notebook(s) executed" + (", site rebuilt" if ran else ", site unchanged")
+    if inputs is not None:
+        stamp = BUILD_DIR / "inputs" / f"{region}-{year}.key"
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(f"{inputs}\n{edition.region}\n{area.name}\n{_edition_state(edition)}\n")
     times = f" ({times})" if times else ""
     log(f"{area.name} {year}: {what} in {time.monotonic() - started:.1f} s{times} -> {out or edition.html}")
     return edition
@@ -773,6 +846,8 @@ def build(region: str, year: int, *, strict: bool = True, out: Path | None = BUI
 
 def check_inputs() -> None:
     """Validate the mirror and every curated register (make check-data)."""
+    from . import checks, mirror
+
     snapshot = mirror.validate()
     log(f"data mirror {snapshot.root}: {len(snapshot.checksums)} files valid (snapshot {snapshot.fingerprint[:12]})")
     for line in checks.check_curated():

@@ -10,12 +10,11 @@ from .errors import DataError
 
 def main(argv=None) -> int:
     from . import build as b
-    from .regions import DEFAULT_REGION
 
     parser = argparse.ArgumentParser(prog="mkbbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="build the book for one region and year")
-    p_build.add_argument("--region", default=DEFAULT_REGION)
+    p_build.add_argument("--region", default=None, help="default: provincie-utrecht")
     p_build.add_argument("--year", type=int, default=2025)
     p_build.add_argument("--lenient", dest="strict", action="store_false",
                          help="let Sphinx warnings pass (by default they are errors)")
@@ -30,14 +29,21 @@ def main(argv=None) -> int:
     p_books.add_argument("--jobs", type=int, default=None, help="editions built at once (default: cores)")
     sub.add_parser("check-data", help="validate the data mirror and the curated registers")
     sub.add_parser("regions", help="list the region names")
-    from . import download
+    p_data = sub.add_parser("data", help="download CBS and Eurostat tables into a new snapshot")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["data"]:  # the downloader (and pandas) only when asked for: a no-op build stays fast
+        from . import download
 
-    download.add_arguments(sub.add_parser("data", help="download CBS and Eurostat tables into a new snapshot"))
+        download.add_arguments(p_data)
     args = parser.parse_args(argv)
     if args.command == "data":  # exit 1 on failure; the previous snapshot stays in use
         return download.run(args)
     try:
         if args.command == "build":
+            if args.region is None:
+                from .regions import DEFAULT_REGION  # imported here: the regions need pandas
+
+                args.region = DEFAULT_REGION
             b.build(args.region, args.year, strict=args.strict, out=args.out or None, jobs=args.jobs)
         elif args.command == "books":
             from .batch import build_books

@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 REGION ?= provincie-utrecht
-YEAR   ?= 2025
-# The edition the tests check (built with warnings as errors).
-TEST_EDITION := _build/editions/provincie-utrecht-2025
+# YEAR: the analysis year; empty = the newest year in the data (`make book YEAR=2023` for another).
+YEAR   ?=
+YEAR_ARG = $(if $(YEAR),--year $(YEAR))
+# The year of a recipe's edition, for paths (the newest in the data when YEAR is empty).
+EDITION_YEAR = $${YEAR:-$$($(PY) -m mkbbook latest-year)}
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 REGIONS ?= provincie-utrecht u16 regio-amersfoort foodvalley-utrecht
@@ -31,14 +33,14 @@ lock:
 	rm -rf _build/lock-env
 
 book: env
-	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
+	$(PY) -m mkbbook build --region $(REGION) $(YEAR_ARG)
 
 # One edition per region, in parallel, with an index page: _build/books/index.html
 books: env
-	$(PY) -m mkbbook books $(REGIONS) --year $(YEAR)
+	$(PY) -m mkbbook books $(REGIONS) $(YEAR_ARG)
 
 provinces: env
-	$(PY) -m mkbbook books provincies --year $(YEAR)
+	$(PY) -m mkbbook books provincies $(YEAR_ARG)
 
 check-data: env
 	$(PY) -m mkbbook check-data
@@ -56,16 +58,15 @@ regions: env
 
 # The whole suite: two strict book builds, unit/data/HTML tests and nbval, then the browser and PDF checks.
 test: env
-	$(PY) -m mkbbook build --region provincie-utrecht --year 2025 --out ""
-	$(PY) -m mkbbook build --region u16 --year 2025 --out ""
-	$(PY) -m pytest tests $(TEST_EDITION)/src/book/chapters $(NBVAL) -p no:cacheprovider \
-	  --ignore=tests/test_browser.py --ignore=tests/test_pdf.py
-	$(MAKE) test-browser REGION=provincie-utrecht YEAR=2025
+	$(PY) -m mkbbook build --region provincie-utrecht --out ""
+	$(PY) -m mkbbook build --region u16 --out ""
+	YEAR= ; $(PY) -m pytest tests _build/editions/provincie-utrecht-$(EDITION_YEAR)/src/book/chapters $(NBVAL) \
+	  -p no:cacheprovider --ignore=tests/test_browser.py --ignore=tests/test_pdf.py
+	$(MAKE) test-browser REGION=provincie-utrecht YEAR=
 
 # Browser checks of every page and of the PDF edition (tests/test_browser.py, tests/test_pdf.py):
 # Debian's headless Chromium (never a browser download) driven by the npm packages pinned in
 # package-lock.json; poppler-utils reads the PDF back.
-SITE_EDITION := _build/editions/$(REGION)-$(YEAR)/_build/html
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -80,11 +81,12 @@ browser-deps:
 
 # The whole book as one A4 PDF, _build/pdf/mkb-digitalisering.pdf, also put into the site it belongs to.
 pdf: env browser-deps node_modules/.installed
-	$(PY) -m mkbbook build --region $(REGION) --year $(YEAR)
-	$(PY) -m mkbbook.pdf --region $(REGION) --year $(YEAR) --copy-to _build/html
+	$(PY) -m mkbbook build --region $(REGION) $(YEAR_ARG)
+	$(PY) -m mkbbook.pdf --region $(REGION) $(YEAR_ARG) --copy-to _build/html
 
 test-browser: pdf
-	MKB_REQUIRE_BROWSER=1 MKB_SITE=$(SITE_EDITION) $(PY) -m pytest tests/test_browser.py tests/test_pdf.py -p no:cacheprovider
+	YEAR=$(YEAR); MKB_REQUIRE_BROWSER=1 MKB_SITE=_build/editions/$(REGION)-$(EDITION_YEAR)/_build/html \
+	  $(PY) -m pytest tests/test_browser.py tests/test_pdf.py -p no:cacheprovider
 
 # Build-speed figures for the README (takes about half an hour; not part of CI).
 benchmark: env

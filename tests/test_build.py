@@ -25,7 +25,7 @@ REGION, YEAR = "GM0344", 2025
 def _build(base: Path, monkeypatch, **kw) -> b.Edition:
     monkeypatch.setattr(b, "BUILD_DIR", base)
     monkeypatch.setattr(b, "EDITIONS_DIR", base / "editions")
-    return b.build(REGION, YEAR, strict=False, out=base / "site", **kw)
+    return b.build(REGION, YEAR, strict=True, out=base / "site", **kw)
 
 
 @pytest.fixture(scope="module")

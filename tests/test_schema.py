@@ -45,7 +45,11 @@ def test_empty_register_is_refused_with_its_name(tmp_path, text):
 
 
 def test_monitoring_register_may_be_empty(tmp_path):
-    assert _load(tmp_path, "[]\n", "monitoring.yml") == []
+    from mkbbook import monitoring
+
+    path = tmp_path / "monitoring.yml"
+    path.write_text("[]\n")
+    assert monitoring.load_monitoring(path).empty
 
 
 @pytest.mark.parametrize("url", ["https://", "http://", "https:///path", "https://x", "https:// example.org"])

@@ -631,7 +631,7 @@ Vingerafdruk van de snapshot: `{snapshot.fingerprint[:16]}`. De bestanden en hun
 |---|---|
 {rows}
 
-Bronnen: CBS open data, Eurostat en PDOK/Kadaster, alle onder CC BY 4.0.
+Bronnen: openbare gegevens van het CBS, Eurostat en PDOK/Kadaster, alle onder CC BY 4.0.
 
 ## Software
 

@@ -101,10 +101,12 @@ class Profile:
 
 
 def check_year(year: int, years) -> None:
-    years = sorted(set(years))
-    if year not in years or year - 1 not in years or year <= dyn.FIRST_YEAR:
-        raise DataError("parameter YEAR", f"{year} is outside the data ({years[0]}–{years[-1]})",
-                        fix=f"choose a year from {dyn.FIRST_YEAR + 1} to {years[-1]}")
+    """The same rule and message as the build's check (mkbbook.checks.year_problem)."""
+    from .checks import year_problem
+
+    problem = year_problem(int(year), years)
+    if problem is not None:
+        raise problem
 
 
 def _exact(value):

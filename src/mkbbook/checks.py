@@ -8,7 +8,7 @@ from .errors import DataError
 
 def check_curated() -> list[str]:
     """Load every curated register (each raises DataError on the first problem); return a summary."""
-    from . import initiatives, monitoring, policies, reorg
+    from . import costs, funding, initiatives, monitoring, policies, reorg, settings
     from .geography import municipality_codes
     from .regions import all_regions
 
@@ -26,6 +26,10 @@ def check_curated() -> list[str]:
     lines.append(f"data/cbs_digitalisering_grootteklasse.csv: {len(policies.load_cbs_size_class())} rows")
     lines.append(f"data/nl_mkb_digitalisering_monitoring.csv: {len(policies.load_nl_monitoring())} rows")
     lines.append(f"data/monitoring.yml: {len(monitoring.load_monitoring())} monitoring records")
+    lines.append(f"data/organisations.yml: {len(initiatives.load_organisations())} organisations")
+    lines.append(f"data/funding.yml: {len(funding.load_funding())} funding routes")
+    lines.append(f"data/cost_examples.yml: {len(costs.load())} cost examples")
+    lines.append(f"data/settings.yml: ambition {settings.load().ambition_per_year} a year")
     return lines
 
 

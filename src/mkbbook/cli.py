@@ -15,7 +15,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="build the book for one region and year")
     p_build.add_argument("--region", default=None, help="default: provincie-utrecht")
-    p_build.add_argument("--year", type=int, default=2025)
+    p_build.add_argument("--year", type=int, default=None, help="default: the newest year in the data")
     p_build.add_argument("--lenient", dest="strict", action="store_false",
                          help="let Sphinx warnings pass (by default they are errors)")
     p_build.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default; kept for old scripts
@@ -24,11 +24,12 @@ def main(argv=None) -> int:
     p_build.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: cores)")
     p_books = sub.add_parser("books", help="build one edition per region, in parallel, with an index page")
     p_books.add_argument("regions", nargs="+", help="region names, or 'provincies' for all 12 provinces")
-    p_books.add_argument("--year", type=int, default=2025)
+    p_books.add_argument("--year", type=int, default=None, help="default: the newest year in the data")
     p_books.add_argument("--lenient", dest="strict", action="store_false")
     p_books.add_argument("--jobs", type=int, default=None, help="editions built at once (default: cores)")
     sub.add_parser("check-data", help="validate the data mirror and the curated registers")
     sub.add_parser("regions", help="list the region names")
+    sub.add_parser("latest-year", help="print the newest year in the data (the default YEAR)")
     p_data = sub.add_parser("data", help="download CBS and Eurostat tables into a new snapshot")
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["data"]:  # the downloader (and pandas) only when asked for: a no-op build stays fast
@@ -39,7 +40,15 @@ def main(argv=None) -> int:
     if args.command == "data":  # exit 1 on failure; the previous snapshot stays in use
         return download.run(args)
     try:
-        if args.command == "build":
+        if getattr(args, "year", 0) is None:
+            from .paths import latest_year
+
+            args.year = latest_year()
+        if args.command == "latest-year":
+            from .paths import latest_year
+
+            print(latest_year())
+        elif args.command == "build":
             if args.region is None:
                 from .regions import DEFAULT_REGION  # imported here: the regions need pandas
 

@@ -394,12 +394,6 @@ def provisional_years(table: str, root: Path | None = None) -> list[int]:
 
 def latest_year(root: Path | None = None) -> int:
     """The newest year of the establishment counts: the default analysis year of a build."""
-    root = Path(root) if root else mirror_dir()
-    path = root / "cbs/vestigingen_gemeente.csv"
-    try:
-        years = pd.read_csv(path, usecols=["jaar"], dtype={"jaar": "int64"})["jaar"]
-    except (OSError, ValueError) as exc:
-        raise DataError(path, f"cannot read the years ({exc})", fix=FIX_MIRROR) from None
-    if years.empty:
-        raise DataError(path, "has no rows", fix=FIX_MIRROR)
-    return int(years.max())
+    from .paths import latest_year as _latest
+
+    return _latest(root)

@@ -164,7 +164,7 @@ def load_monitoring(path=MONITORING_FILE, initiative_ids=None, valid_codes=None)
         valid_codes = municipality_codes()
     checks = [_check_record, _check_split_sums, _initiative_check(frozenset(initiative_ids)),
               _municipality_check(frozenset(valid_codes)), _unique_year_check()]
-    return _frame(load_register(Path(path), MONITORING_FIELDS, checks=checks))
+    return _frame(load_register(Path(path), MONITORING_FIELDS, checks=checks, allow_empty=True))
 
 
 def for_initiatives(df: pd.DataFrame, initiative_ids: Iterable[str]) -> pd.DataFrame:

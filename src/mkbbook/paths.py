@@ -54,3 +54,22 @@ def mirror_dir() -> Path:
                         fix=f"set {MIRROR_ENV} to the folder that holds SHA256SUMS, or unset it to use "
                             "the repository's own snapshot")
     return path.resolve()
+
+
+def latest_year(root: Path | None = None) -> int:
+    """The newest year of the establishment counts in the snapshot: the default analysis year of a build.
+
+    Read with the csv module (no pandas), so that a build with nothing to do stays fast."""
+    import csv
+
+    path = Path(root or mirror_dir()) / "cbs" / "vestigingen_gemeente.csv"
+    fix = "restore the snapshot (git checkout snapshots/) or run `make data`"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            years = {row["jaar"] for row in csv.DictReader(handle)}
+        latest = max(int(y) for y in years) if years else None
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataError(path, f"cannot read the years ({exc})", fix=fix) from None
+    if latest is None:
+        raise DataError(path, "has no rows", fix=fix)
+    return latest

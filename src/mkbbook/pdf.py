@@ -103,11 +103,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mkbbook.pdf", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--region", default="provincie-utrecht")
-    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--year", type=int, default=None, help="default: the newest year in the data")
     parser.add_argument("--out", default=str(PDF_PATH))
     parser.add_argument("--copy-to", action="append", default=[], help="a published site to put the PDF in")
     parser.add_argument("--lenient", dest="strict", action="store_false", help="let Sphinx warnings pass")
     args = parser.parse_args(argv)
+    if args.year is None:
+        from .paths import latest_year
+
+        args.year = latest_year()
     try:
         build_pdf(args.region, args.year, strict=args.strict, out=Path(args.out), copy_to=tuple(args.copy_to))
     except BuildError as exc:

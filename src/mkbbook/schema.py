@@ -18,9 +18,6 @@ import yaml
 from .errors import DataError
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there: faster
-# Registers that may legitimately hold no records yet (the monitoring starts empty); every other
-# register needs at least one record, or the chapters built on it fail far from the cause.
-MAY_BE_EMPTY = frozenset({"monitoring.yml"})
 
 
 class InvalidDate(str):
@@ -211,16 +208,14 @@ def validate_records(path, records: Iterable, fields: list[Field], *, checks: It
 
 
 def load_register(path, fields: list[Field], *, checks: Iterable[Check] = (),
-                  allow_empty: bool | None = None) -> list[dict]:
+                  allow_empty: bool = False) -> list[dict]:
     """Read a YAML register and validate it; see :func:`validate_records`.
 
-    A register without records is refused (the chapters need at least one), unless `allow_empty`
-    or, by default, its file name is in MAY_BE_EMPTY.
+    A register without records is refused (the chapters built on it would fail far from the cause), unless
+    `allow_empty` (the monitoring register starts empty).
     """
     path = Path(path)
     records = read_yaml_list(path)
-    if allow_empty is None:
-        allow_empty = path.name in MAY_BE_EMPTY
     if not records and not allow_empty:
         raise DataError(path, "the register has no records",
                         fix="restore the records from git (git diff / git checkout of this file) or add at least one")

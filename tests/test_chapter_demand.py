@@ -89,7 +89,7 @@ def test_facts_types_and_relations(chapters, region):
 
 def test_exhibits_carry_exact_data(chapters):
     ch = chapters["provincie-utrecht"]
-    for key in ("populatie", "scenarios", "sectorfactor", "achterblijvers-aantal", "doel-tempo", "trend", "aanbod",
+    for key in ("populatie", "scenarios", "sectorfactor", "achterblijvers-aantal", "doel-tempo", "trend", "aanbod-per-groep",
                 "sectorscore", "robuustheid"):
         assert isinstance(ch.exhibits[key], Table), key
     for key in ("grootte-per-sector", "achterblijvers-aandeel", "achterblijvers-sector-grootte", "gevoeligheid"):

@@ -82,3 +82,16 @@ def test_the_summary_shows_its_findings_and_asks(site):
     result = summary.compute(region, YEAR)
     for key in ["regio_uitleg", *(f"bevinding_{n}" for n in range(1, 6)), "vraag_1", "vraag_2", "vraag_3"]:
         assert plain(result.facts[key].text) in text, key
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_downloads_have_one_owner(region):
+    """Exhibit keys name the CSV downloads of the whole book: two chapters may not share one."""
+    from mkbbook.chapters import business, demand, initiatives, monitoring, policies
+
+    owners = {}
+    for module in (business, initiatives, policies, demand, monitoring, recommendations, summary):
+        for key, exhibit in module.compute(region, YEAR).exhibits.items():
+            if exhibit is not None and hasattr(exhibit, "data"):
+                assert key not in owners, f"{key} is shown by {owners[key]} and {module.__name__}"
+                owners[key] = module.__name__

@@ -327,8 +327,8 @@ def _chapter_files(edition: Edition, name: str) -> Path:
 
 
 def execute_notebook(name: str, edition: Edition, key: str) -> str:
-    """Run notebooks/<name>.ipynb in a scratch folder; move the results in on success. The chapter's
-    CSV files are replaced as a set: a file the notebook no longer writes is removed."""
+    """Run notebooks/<name>.ipynb in a scratch folder; move the results in on success, with the list of
+    the chapter's CSV files (see prune_generated)."""
     scratch = edition.root / "tmp" / name
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -347,9 +347,8 @@ def execute_notebook(name: str, edition: Edition, key: str) -> str:
     chapter_dir = edition.src / CHAPTER_DIR
     written = sorted(csv.name for csv in _files(scratch / "data", "*.csv"))
     manifest = _chapter_files(edition, name)
-    before = manifest.read_text().split() if manifest.exists() else []
-    for stale in set(before) - set(written):
-        (chapter_dir / "data" / stale).unlink(missing_ok=True)
+    # Files this chapter no longer writes are removed by prune_generated once every chapter has run:
+    # another chapter may write that name now.
     for csv in written:
         _write_if_changed(chapter_dir / "data" / csv, (scratch / "data" / csv).read_bytes())
     _write_if_changed(chapter_dir / f"{name}.ipynb", out.read_bytes())
@@ -365,11 +364,14 @@ def prune_generated(edition: Edition) -> list[Path]:
     that left the toc. Returns what was removed."""
     names = chapters()
     chapter_dir = edition.src / CHAPTER_DIR
-    owned = set()
+    owned: dict[str, str] = {}
     for name in names:
         manifest = _chapter_files(edition, name)
-        if manifest.exists():
-            owned.update(manifest.read_text().split())
+        for csv in manifest.read_text().split() if manifest.exists() else []:
+            if csv in owned:  # one download would silently hold another page's data
+                raise BuildError(f"notebooks {owned[csv]} and {name} both write data/{csv}: give one of the "
+                                 "exhibits another key")
+            owned[csv] = name
     removed = [p for p in _files(chapter_dir / "data") if p.name not in owned]
     removed += [p for p in _files(chapter_dir, "*.ipynb") if p.stem not in names]
     removed += [p for p in _files(edition.root / "stamps", "*.files") + _files(edition.root / "stamps", "*.key")

@@ -49,7 +49,7 @@ Sector focus
   with its rule), ``robuust_regel`` (str: the rule of data/settings.yml in words), ``n_varianten`` (int).
 
 Exhibits: populatie, grootte-per-sector, scenarios, achterblijvers-aandeel, sectorfactor, achterblijvers-aantal,
-doel-tempo, trend, achterblijvers-sector-grootte, aanbod, sectorscore, gevoeligheid, robuustheid,
+doel-tempo, trend, achterblijvers-sector-grootte, aanbod-per-groep, sectorscore, gevoeligheid, robuustheid,
 breuken (Note or None), geen-schatting (Note or None).
 """
 
@@ -481,7 +481,7 @@ def _supply(ch: Chapter, m: dict, area, year: int) -> None:
                           "Gemeld bereik": data["bereik"],
                           "Bereik per jaar": [("onbekend" if pd.isna(v) else fmt_int(v)) for v in data["bereik_per_jaar"]],
                           "Schaal": data["schaal"].fillna("onbekend")})
-    ch.add("aanbod", Table(
+    ch.add("aanbod-per-groep", Table(
         shown, data, caption=md("Initiatieven die {r} bereiken, naar hun stand in {y}", r=ch.text("regio"), y=year),
         source="Register van initiatieven (data/initiatives.yml), met de bron per initiatief.",
         note="Alleen lopende initiatieven voor het mkb met digitalisering als hoofdthema tellen als hulp. Een bereik "

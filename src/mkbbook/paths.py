@@ -59,17 +59,19 @@ def mirror_dir() -> Path:
 def latest_year(root: Path | None = None) -> int:
     """The newest year of the establishment counts in the snapshot: the default analysis year of a build.
 
-    Read with the csv module (no pandas), so that a build with nothing to do stays fast."""
+    Read with the csv module (no pandas), so that a build with nothing to do stays fast. Rows without a
+    whole-number year are passed over here: the contract check of the build names them."""
     import csv
 
     path = Path(root or mirror_dir()) / "cbs" / "vestigingen_gemeente.csv"
     fix = "restore the snapshot (git checkout snapshots/) or run `make data`"
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            years = {row["jaar"] for row in csv.DictReader(handle)}
-        latest = max(int(y) for y in years) if years else None
-    except (OSError, KeyError, ValueError) as exc:
+            years = {row.get("jaar") for row in csv.DictReader(handle)}
+    except OSError as exc:
         raise DataError(path, f"cannot read the years ({exc})", fix=fix) from None
+    years = {int(y) for y in years if isinstance(y, str) and y.strip().isdigit()}
+    latest = max(years) if years else None
     if latest is None:
         raise DataError(path, "has no rows", fix=fix)
     return latest

@@ -42,3 +42,10 @@ def test_bad_code_in_regions_file(tmp_path):
     with pytest.raises(DataError) as err:
         regions.all_regions(path)
     assert "regions.yml" in str(err.value) and "'test'" in str(err.value) and "'municipalities'" in str(err.value)
+
+
+def test_batch_shortcuts_expand_to_every_province_and_corop_region():
+    from mkbbook.batch import expand
+
+    assert len(expand(["provincies"])) == 12 and len(expand(["coropgebieden"])) == 40
+    assert expand(["gm0344", "GM0344", "provincie-utrecht"]) == ["GM0344", "provincie-utrecht"]

@@ -17,15 +17,15 @@ from pathlib import Path
 from . import build as b
 from .regions import all_regions, resolve
 
-PROVINCES = "provincies"  # shortcut: the 12 provinces
+SHORTCUTS = {"provincies": "provincie", "coropgebieden": "corop"}  # all 12 provinces, all 40 COROP regions
 
 
 def expand(names: list[str]) -> list[str]:
-    """Region keys, with the shortcut 'provincies' for all 12 provinces; unknown names fail early."""
+    """Region keys, with the shortcuts 'provincies' and 'coropgebieden'; unknown names fail early."""
     out = []
     for name in names:
-        if name == PROVINCES:
-            out += sorted(k for k, r in all_regions().items() if r.kind == "provincie")
+        if name in SHORTCUTS:
+            out += sorted(k for k, r in all_regions().items() if r.kind == SHORTCUTS[name])
         else:
             out.append(resolve(name).key)  # raises DataError listing the valid names; gm0344 -> GM0344
     return list(dict.fromkeys(out))

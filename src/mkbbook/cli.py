@@ -23,7 +23,7 @@ def main(argv=None) -> int:
                          help="where to publish the site ('' = only inside _build/editions/)")
     p_build.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: cores)")
     p_books = sub.add_parser("books", help="build one edition per region, in parallel, with an index page")
-    p_books.add_argument("regions", nargs="+", help="region names, or 'provincies' for all 12 provinces")
+    p_books.add_argument("regions", nargs="+", help="region names, or 'provincies' (all 12) and 'coropgebieden' (all 40)")
     p_books.add_argument("--year", type=int, default=None, help="default: the newest year in the data")
     p_books.add_argument("--lenient", dest="strict", action="store_false")
     p_books.add_argument("--jobs", type=int, default=None, help="editions built at once (default: cores)")
